@@ -1,0 +1,26 @@
+# Two commands for a newcomer: `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+DEV = $(PYTHON) tools/dev.py
+
+.PHONY: demo stop test lint bench pot status
+
+demo:  ## a running Vietnamese demo on http://localhost:8069
+	@$(DEV) demo
+
+stop:  ## stop Odoo and the embedded PostgreSQL
+	@$(DEV) stop
+
+test:  ## lint, fresh install, the test suite, upgrade and uninstall checks
+	@$(DEV) test $(TESTS)
+
+lint:
+	@$(DEV) test --lint-only
+
+bench:  ## benchmarks at scale (see bench/README.md)
+	@$(DEV) bench $(BENCH_ARGS)
+
+pot:  ## regenerate i18n/crm_vn_custom.pot from the test database
+	@$(DEV) pot
+
+status:
+	@$(DEV) status

@@ -1,0 +1,1 @@
+from . import crm_vn_demo_data, res_partner

@@ -1,0 +1,57 @@
+import re
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestDemoData(TransactionCase):
+    """`make demo` shows a newcomer a realistic Vietnamese company."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.ref("crm_vn_custom.company_sao_viet")
+        cls.customers = cls.env["res.partner"].search(
+            [("company_id", "=", cls.company.id), ("ref", "=like", "KH%")])
+
+    def test_company_works_in_vnd_and_vietnamese(self):
+        self.assertEqual(self.company.currency_id.name, "VND")
+        self.assertEqual(self.company.country_id.code, "VN")
+        self.assertEqual(self.env.ref("base.user_admin").lang, "vi_VN")
+
+    def test_several_hundred_vietnamese_customers(self):
+        self.assertGreaterEqual(len(self.customers), 300)
+        people = self.customers.filtered(lambda p: not p.is_company)
+        family_names = {name.split()[0] for name in people.mapped("name")}
+        self.assertIn("Nguyễn", family_names)
+        mobile = re.compile(r"\+84 \d{2} \d{3} \d{4}")
+        self.assertTrue(all(mobile.fullmatch(number) for number in people.mapped("mobile")))
+        self.assertEqual(set(self.customers.country_id.mapped("code")), {"VN"})
+        self.assertGreater(len(self.customers.state_id), 10)
+        self.assertTrue(all(people.mapped("birthday")))
+        self.assertTrue(people.filtered("lunar_birthday"))
+
+    def test_confirmed_orders_spread_over_eighteen_months(self):
+        orders = self.env["sale.order"].search(
+            [("company_id", "=", self.company.id), ("state", "=", "sale")])
+        self.assertGreater(len(orders), 300)
+        self.assertEqual(orders.currency_id.name, "VND")
+        oldest = min(orders.mapped("date_order"))
+        self.assertLess(oldest, fields.Datetime.now() - relativedelta(months=16))
+        months = {(o.date_order.year, o.date_order.month) for o in orders}
+        self.assertGreaterEqual(len(months), 17)
+
+    def test_leads_in_several_stages_and_teams_with_leaders(self):
+        teams = self.env["crm.team"].search([("company_id", "=", self.company.id)])
+        self.assertEqual(len(teams), 2)
+        for team in teams:
+            self.assertTrue(team.user_id, "each team has a leader")
+            self.assertGreaterEqual(len(team.member_ids - team.user_id), 2)
+        leads = self.env["crm.lead"].with_context(active_test=False).search(
+            [("company_id", "=", self.company.id)])
+        self.assertGreaterEqual(len(leads), 36)
+        self.assertGreaterEqual(len(leads.stage_id), 3)
+        self.assertTrue(leads.filtered(lambda lead: not lead.active), "some leads were lost")

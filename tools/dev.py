@@ -1,0 +1,519 @@
+#!/usr/bin/env python3
+"""Developer commands behind the Makefile: demo, stop, test, status.
+
+Only the standard library is imported at module level so that a machine without
+Odoo or its requirements still gets one clear line instead of a traceback.
+Everything this script writes lives in the project's ``.local/`` folder and in
+the databases it creates.
+"""
+
+import argparse
+import hashlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCAL = ROOT / ".local"
+ADDON = "crm_vn_custom"
+DEMO_DB = "crm_vn_demo"
+TEST_DB = "crm_vn_test"
+BARE_DB = "crm_vn_test_bare"
+PG_PORT = int(os.environ.get("CRM_VN_PG_PORT", "55432"))
+HTTP_PORT = int(os.environ.get("CRM_VN_HTTP_PORT", "8069"))
+ODOO_SERIES = (18, 0)
+# Python modules the project imports, mapped to what requirements.txt installs.
+REQUIRED_MODULES = (
+    "psycopg2", "lxml", "pytest_odoo", "phonenumbers", "holidays",
+    "ruff", "pylint_odoo", "oca_pre_commit_hooks", "polib", "websocket",
+)
+# Debian packages installed when their binary is missing.
+DEBIAN_TOOLS = {"postgresql": "/usr/lib/postgresql", "chromium": "/usr/bin/chromium"}
+DEMO_LOGINS = (
+    ("admin", "admin", "Quản trị hệ thống / administrator"),
+    ("truongnhom", "truongnhom", "Trưởng nhóm kinh doanh / sales team leader"),
+    ("nhanvien", "nhanvien", "Nhân viên kinh doanh / salesperson"),
+)
+
+
+class SetupError(Exception):
+    """A problem with the environment, reported as one line."""
+
+
+def say(msg):
+    print(f"[{ADDON}] {msg}", flush=True)
+
+
+# --------------------------------------------------------------------------- Odoo
+def odoo_env():
+    env = dict(os.environ, TZ="UTC", PYTHONUNBUFFERED="1")
+    odoo_path = os.environ.get("ODOO_PATH")
+    if odoo_path:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [odoo_path, env.get("PYTHONPATH")]))
+    return env
+
+
+def find_odoo():
+    """Return the Odoo source root, checking that it is Odoo 18.0."""
+    odoo_path = os.environ.get("ODOO_PATH")
+    if odoo_path and not (Path(odoo_path) / "odoo" / "release.py").is_file():
+        raise SetupError(
+            f"ODOO_PATH={odoo_path} is not an Odoo source tree (no odoo/release.py in it); "
+            "point it at the folder that holds odoo-bin.")
+    probe = ("import os, odoo.release as r; print(r.version_info[0], r.version_info[1], "
+             "os.path.dirname(os.path.dirname(r.__file__)))")
+    res = subprocess.run([sys.executable, "-c", probe], env=odoo_env(), cwd="/",
+                         capture_output=True, text=True, check=False)
+    if res.returncode:
+        raise SetupError(
+            "Odoo 18.0 was not found: `import odoo` fails for " + sys.executable +
+            ". Install it (pip install -e /path/to/odoo) or set ODOO_PATH=/path/to/odoo "
+            "(the folder that holds odoo-bin).")
+    major, minor, root = res.stdout.split(maxsplit=2)
+    if (int(major), int(minor)) != ODOO_SERIES:
+        raise SetupError(f"Odoo {major}.{minor} found at {root.strip()}, "
+                         "but this addon needs Odoo 18.0.")
+    return Path(root.strip())
+
+
+def odoo_cmd(*args, command=()):
+    return [sys.executable, "-m", "odoo", *command, "-c", str(LOCAL / "odoo.conf"), *args]
+
+
+def run_odoo(args, logfile, what):
+    """Run a one-shot Odoo command; fail with the log's tail if it fails or logs errors."""
+    logfile.unlink(missing_ok=True)
+    res = subprocess.run(odoo_cmd(*args, "--stop-after-init", "--logfile", str(logfile)),
+                         env=odoo_env(), cwd=ROOT, check=False)
+    problems = log_problems(logfile)
+    if res.returncode or problems:
+        tail = problems or logfile.read_text(errors="replace").splitlines()[-30:]
+        print("\n".join(tail), file=sys.stderr)
+        raise SetupError(f"{what} failed; full log in {logfile}")
+
+
+def log_problems(logfile):
+    """Errors, and warnings about this addon, from an Odoo log."""
+    if not logfile.exists():
+        return []
+    lines = logfile.read_text(errors="replace").splitlines()
+    return [line for line in lines
+            if re.search(r"\d (ERROR|CRITICAL) ", line)
+            or (re.search(r"\d WARNING ", line) and ADDON in line)]
+
+
+def write_odoo_conf(odoo_root, db):
+    addons = [p for p in (odoo_root / "addons", odoo_root / "odoo" / "addons") if p.is_dir()]
+    addons.append(ROOT)
+    lines = [
+        "[options]",
+        "addons_path = " + ",".join(str(p) for p in addons),
+        f"data_dir = {LOCAL / 'data'}",
+        f"db_host = {db['host'] or ''}",
+        f"db_port = {db['port'] or ''}",
+        f"db_user = {db['user'] or ''}",
+        f"db_password = {db['password'] or ''}",
+        f"http_port = {HTTP_PORT}",
+        "max_cron_threads = 1",
+        "",
+    ]
+    (LOCAL / "odoo.conf").write_text("\n".join(lines))
+
+
+# ---------------------------------------------------------------------- PostgreSQL
+def external_pg():
+    return any(os.environ.get(k) for k in ("PGHOST", "PGPORT", "PGUSER"))
+
+
+def pg_bindir():
+    versions = sorted((int(p.name), p) for p in Path("/usr/lib/postgresql").glob("*")
+                      if p.name.isdigit() and (p / "bin" / "pg_ctl").exists())
+    if not versions or versions[-1][0] < 13:
+        raise SetupError("PostgreSQL >= 13 server binaries were not found in /usr/lib/postgresql; "
+                         "install Debian's postgresql package or set PGHOST/PGPORT/PGUSER.")
+    return versions[-1][1] / "bin"
+
+
+def pg_home():
+    """Where the embedded cluster lives: in .local, unless the cluster's user can't reach it."""
+    home = LOCAL / "pg"
+    if os.geteuid() != 0:
+        return home
+    probe = subprocess.run(["runuser", "-u", "postgres", "--", "test", "-x", str(LOCAL)],
+                           check=False)
+    if probe.returncode == 0:
+        return home
+    # The checkout sits below a folder only root may enter (e.g. /root): PostgreSQL
+    # refuses to run as root, so its data has to live where its own user can go.
+    return Path("/tmp") / f"{ADDON}-pg-{hashlib.sha1(str(ROOT).encode()).hexdigest()[:8]}"
+
+
+def as_pg_user(cmd):
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *cmd]
+    return cmd
+
+
+def port_open(port):
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def start_embedded_pg():
+    home, bindir = pg_home(), pg_bindir()
+    data = home / "data"
+    if os.geteuid() == 0:
+        subprocess.run(["id", "postgres"], check=True, capture_output=True)
+    if not (data / "PG_VERSION").exists():
+        say(f"creating the embedded PostgreSQL cluster in {home}")
+        home.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(home, "postgres", "postgres")
+        subprocess.run(as_pg_user([str(bindir / "initdb"), "-D", str(data), "-U", "odoo",
+                                   "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]),
+                       check=True, capture_output=True)
+        with open(data / "postgresql.conf", "a", encoding="utf-8") as conf:
+            conf.write(f"\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{home}'\n"
+                       "synchronous_commit = off\nshared_buffers = 256MB\n"
+                       "max_connections = 200\n")
+    status = subprocess.run(as_pg_user([str(bindir / "pg_ctl"), "-D", str(data), "status"]),
+                            check=False, capture_output=True)
+    if status.returncode != 0:
+        if port_open(PG_PORT):
+            raise SetupError(f"port {PG_PORT} is already in use by another program; "
+                             "set CRM_VN_PG_PORT to a free port.")
+        say(f"starting the embedded PostgreSQL on port {PG_PORT}")
+        res = subprocess.run(as_pg_user([str(bindir / "pg_ctl"), "-D", str(data), "-w", "-t", "60",
+                                         "-l", str(home / "postgresql.log"),
+                                         "-o", f"-p {PG_PORT}", "start"]),
+                             check=False, capture_output=True, text=True)
+        if res.returncode:
+            raise SetupError("the embedded PostgreSQL did not start; "
+                             f"see {home / 'postgresql.log'}")
+    return {"host": "127.0.0.1", "port": PG_PORT, "user": "odoo", "password": None,
+            "embedded": True}
+
+
+def stop_embedded_pg():
+    home = pg_home()
+    data = home / "data"
+    if not (data / "PG_VERSION").exists():
+        return
+    bindir = pg_bindir()
+    status = subprocess.run(as_pg_user([str(bindir / "pg_ctl"), "-D", str(data), "status"]),
+                            check=False, capture_output=True)
+    if status.returncode == 0:
+        subprocess.run(as_pg_user([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w",
+                                   "stop"]), check=True, capture_output=True)
+        say("embedded PostgreSQL stopped")
+
+
+def database():
+    """Connection parameters, starting the embedded cluster when no server is named."""
+    if external_pg():
+        db = {"host": os.environ.get("PGHOST"), "port": os.environ.get("PGPORT"),
+              "user": os.environ.get("PGUSER"), "password": os.environ.get("PGPASSWORD"),
+              "embedded": False}
+    else:
+        db = start_embedded_pg()
+    import psycopg2  # noqa: PLC0415 - only once the requirements are installed
+
+    try:
+        psycopg2.connect(dbname="postgres", host=db["host"], port=db["port"], user=db["user"],
+                         password=db["password"], connect_timeout=5).close()
+    except psycopg2.Error as err:
+        first = str(err).strip().splitlines()[0]
+        raise SetupError(f"PostgreSQL is unreachable at {db['host'] or 'local socket'}:"
+                         f"{db['port'] or 5432} ({first}).") from None
+    return db
+
+
+def run_sql(db, query, params=(), dbname="postgres"):
+    import psycopg2  # noqa: PLC0415
+
+    conn = psycopg2.connect(dbname=dbname, host=db["host"], port=db["port"], user=db["user"],
+                            password=db["password"])
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cr:
+            cr.execute(query, params)
+            return cr.fetchall() if cr.description else None
+    finally:
+        conn.close()
+
+
+def database_exists(db, name):
+    return bool(run_sql(db, "SELECT 1 FROM pg_database WHERE datname = %s", (name,)))
+
+
+def drop_database(db, name):
+    from psycopg2 import sql  # noqa: PLC0415
+
+    run_sql(db, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+            (name,))
+    run_sql(db, sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+    shutil.rmtree(LOCAL / "data" / "filestore" / name, ignore_errors=True)
+
+
+# --------------------------------------------------------------------- installing
+def ensure_requirements(need_browser=False):
+    missing = [m for m in REQUIRED_MODULES if not _importable(m)]
+    if missing:
+        say("installing Python requirements (missing: " + ", ".join(missing) + ")")
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r",
+                        str(ROOT / "requirements.txt")], check=True)
+    wanted = {"postgresql": not external_pg(), "chromium": need_browser}
+    packages = [pkg for pkg, path in DEBIAN_TOOLS.items()
+                if wanted[pkg] and not Path(path).exists()]
+    if packages:
+        if os.geteuid() != 0 or not shutil.which("apt-get"):
+            raise SetupError("missing Debian packages: " + " ".join(packages) +
+                             " (install them with apt-get, as root).")
+        say("installing Debian packages: " + " ".join(packages))
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", *packages], check=True,
+                       env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+
+
+def _importable(module):
+    return subprocess.run([sys.executable, "-c", f"import {module}"], env=odoo_env(),
+                          capture_output=True, check=False).returncode == 0
+
+
+def prepare(need_browser=False):
+    odoo_root = find_odoo()
+    LOCAL.mkdir(exist_ok=True)
+    ensure_requirements(need_browser)
+    db = database()
+    write_odoo_conf(odoo_root, db)
+    return db
+
+
+def addon_fingerprint():
+    digest = hashlib.sha1()
+    for path in sorted((ROOT / ADDON).rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+# ----------------------------------------------------------------------- commands
+def odoo_pid():
+    pidfile = LOCAL / "odoo.pid"
+    if not pidfile.exists():
+        return None
+    pid = int(pidfile.read_text().strip() or 0)
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):
+        pidfile.unlink()
+        return None
+    return pid
+
+
+def cmd_demo(_args):
+    db = prepare()
+    pid = odoo_pid()
+    stamp = LOCAL / "demo.fingerprint"
+    installed = database_exists(db, DEMO_DB) and run_sql(
+        db, "SELECT state FROM ir_module_module WHERE name = %s", (ADDON,), dbname=DEMO_DB
+    ) == [("installed",)]
+    fingerprint = addon_fingerprint()
+    if not installed:
+        if pid:
+            stop_odoo()
+            pid = None
+        drop_database(db, DEMO_DB)
+        say(f"creating the demo database {DEMO_DB} (Vietnamese, with demo data; a few minutes)")
+        run_odoo(["-d", DEMO_DB, "-i", ADDON, "--load-language=vi_VN"],
+                 LOCAL / "demo-install.log", "installing the demo database")
+        stamp.write_text(fingerprint)
+    elif not stamp.exists() or stamp.read_text() != fingerprint:
+        if pid:
+            stop_odoo()
+            pid = None
+        say(f"the addon changed: upgrading it in {DEMO_DB}")
+        run_odoo(["-d", DEMO_DB, "-u", ADDON], LOCAL / "demo-upgrade.log", "upgrading the demo")
+        stamp.write_text(fingerprint)
+    if not pid:
+        if port_open(HTTP_PORT):
+            raise SetupError(f"port {HTTP_PORT} is already in use by another program; "
+                             "stop it or set CRM_VN_HTTP_PORT to a free port.")
+        log = LOCAL / "odoo.log"
+        with open(os.devnull, "wb") as devnull:
+            proc = subprocess.Popen(
+                odoo_cmd("-d", DEMO_DB, f"--db-filter=^{DEMO_DB}$", "--logfile", str(log)),
+                env=odoo_env(), cwd=ROOT, stdout=devnull, stderr=devnull, start_new_session=True)
+        (LOCAL / "odoo.pid").write_text(str(proc.pid))
+        wait_for_http(proc, log)
+    url = f"http://localhost:{HTTP_PORT}"
+    say(f"Odoo is running on {url} (database {DEMO_DB}); log: {LOCAL / 'odoo.log'}")
+    for login, password, role in DEMO_LOGINS:
+        print(f"    {login:<12} / {password:<12} {role}")
+    say("`make stop` stops Odoo and the embedded PostgreSQL.")
+
+
+def wait_for_http(proc, log):
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SetupError(f"Odoo exited while starting; see {log}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{HTTP_PORT}/web/login", timeout=5):
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(1)
+    raise SetupError(f"Odoo did not answer on port {HTTP_PORT} within 3 minutes; see {log}")
+
+
+def stop_odoo():
+    pid = odoo_pid()
+    if not pid:
+        return
+    os.killpg(pid, signal.SIGTERM)
+    for _ in range(30):
+        if odoo_pid() is None:
+            break
+        time.sleep(0.5)
+    else:
+        os.killpg(pid, signal.SIGKILL)
+    (LOCAL / "odoo.pid").unlink(missing_ok=True)
+    say("Odoo stopped")
+
+
+def cmd_stop(_args):
+    stop_odoo()
+    if not external_pg() and Path("/usr/lib/postgresql").exists():
+        stop_embedded_pg()
+
+
+def cmd_test(args):
+    db = prepare(need_browser=True)
+    steps = [("lint", lambda: lint())]
+    if not args.lint_only:
+        steps += [
+            ("install", lambda: install_test_db(db)),
+            ("tests", lambda: run_pytest(args.pytest_args)),
+            ("upgrade", lambda: run_odoo(["-d", TEST_DB, "-u", ADDON], LOCAL / "test-upgrade.log",
+                                         "upgrading the addon")),
+            ("install without demo data, then uninstall", lambda: check_uninstall(db)),
+        ]
+    for name, step in steps:
+        say(f"== {name}")
+        step()
+    say("all checks passed")
+
+
+def lint():
+    paths = [ADDON, "tools", "bench"]
+    subprocess.run([sys.executable, "-m", "ruff", "check", *paths], cwd=ROOT, check=True)
+    subprocess.run([sys.executable, "-m", "pylint", "--rcfile", str(ROOT / ".pylintrc"), ADDON],
+                   cwd=ROOT, check=True, env=odoo_env())
+    # res.groups.category_id is Odoo 18's own field: the check for it targets Odoo 19.
+    subprocess.run(["oca-checks-odoo-module", "--no-verbose",
+                    "--disable=xml-oe-structure-missing-id,xml-deprecated-res-groups-category-id",
+                    str(ROOT / ADDON)], cwd=ROOT, check=True, env=odoo_env())
+
+
+def install_test_db(db):
+    drop_database(db, TEST_DB)
+    run_odoo(["-d", TEST_DB, "-i", ADDON, "--load-language=vi_VN"],
+             LOCAL / "test-install.log", "installing the addon in a fresh database")
+
+
+def run_pytest(extra):
+    res = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", f"--odoo-database={TEST_DB}",
+         f"--odoo-config={LOCAL / 'odoo.conf'}", "--odoo-http", "--odoo-log-level=warn",
+         *(extra or [f"{ADDON}/tests"])],
+        env=odoo_env(), cwd=ROOT, check=False)
+    if res.returncode == 5:
+        raise SetupError("pytest collected no tests")
+    if res.returncode:
+        raise SetupError(f"the test suite failed (pytest exit code {res.returncode})")
+
+
+def check_uninstall(db):
+    # A company's own database has no demo data; demo orders would keep demo products.
+    drop_database(db, BARE_DB)
+    run_odoo(["-d", BARE_DB, "-i", ADDON, "--without-demo=all"], LOCAL / "test-bare-install.log",
+             "installing the addon without demo data")
+    log = LOCAL / "test-uninstall.log"
+    log.unlink(missing_ok=True)
+    with open(ROOT / "tools" / "check_uninstall.py", "rb") as script:
+        res = subprocess.run(odoo_cmd("-d", BARE_DB, "--no-http", "--logfile", str(log),
+                                      command=["shell"]),
+                             stdin=script, env=odoo_env(), cwd=ROOT, check=False)
+    if res.returncode or log_problems(log):
+        print("\n".join(log_problems(log)), file=sys.stderr)
+        raise SetupError(f"uninstalling the addon left problems; see {log}")
+
+
+def cmd_pot(_args):
+    """Export the addon's terms to its .pot and merge them into vi.po."""
+    db = prepare()
+    installed = database_exists(db, TEST_DB) and run_sql(
+        db, "SELECT state FROM ir_module_module WHERE name = %s", (ADDON,), dbname=TEST_DB
+    ) == [("installed",)]
+    if installed:
+        run_odoo(["-d", TEST_DB, "-u", ADDON], LOCAL / "pot-upgrade.log", "upgrading the addon")
+    else:
+        install_test_db(db)
+    i18n = ROOT / ADDON / "i18n"
+    pot = i18n / f"{ADDON}.pot"
+    run_odoo(["-d", TEST_DB, f"--i18n-export={pot}", f"--modules={ADDON}"],
+             LOCAL / "pot-export.log", "exporting the terms")
+    import polib  # noqa: PLC0415
+
+    vi_po = polib.pofile(str(i18n / "vi.po")) if (i18n / "vi.po").exists() else polib.POFile()
+    vi_po.merge(polib.pofile(str(pot)))
+    vi_po.metadata.update({"Language": "vi", "Content-Type": "text/plain; charset=UTF-8",
+                           "Plural-Forms": "nplurals=1; plural=0;"})
+    for entry in vi_po.obsolete_entries():
+        vi_po.remove(entry)
+    vi_po.save(str(i18n / "vi.po"))
+    untranslated = vi_po.untranslated_entries() + vi_po.fuzzy_entries()
+    say(f"{pot.name} exported; vi.po has {len(untranslated)} term(s) left to translate")
+
+
+def cmd_status(_args):
+    find_odoo()
+    pid = odoo_pid()
+    say(f"Odoo: {'running, pid %s' % pid if pid else 'not running'}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("demo").set_defaults(func=cmd_demo)
+    sub.add_parser("stop").set_defaults(func=cmd_stop)
+    sub.add_parser("status").set_defaults(func=cmd_status)
+    sub.add_parser("pot").set_defaults(func=cmd_pot)
+    test = sub.add_parser("test")
+    test.add_argument("--lint-only", action="store_true")
+    test.add_argument("pytest_args", nargs="*", help="what to pass to pytest (default: all tests)")
+    test.set_defaults(func=cmd_test)
+    args = parser.parse_args()
+    try:
+        args.func(args)
+    except SetupError as err:
+        print(f"[{ADDON}] error: {err}", file=sys.stderr)
+        sys.exit(1)
+    except subprocess.CalledProcessError as err:
+        print(f"[{ADDON}] error: `{' '.join(map(str, err.cmd))}` failed "
+              f"(exit code {err.returncode})", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
