@@ -2,21 +2,33 @@
     "name": "Vietnam CRM Customer Care",
     "summary": "Customer care for Vietnamese companies: one customer database, tiers, "
     "care standards, loyalty points, greetings and role-based access",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/crm-vn/crm_vn_custom",
     "author": "crm_vn_custom developers",
     "license": "LGPL-3",
+    "external_dependencies": {"python": ["phonenumbers"]},
     "depends": [
+        "base_import",
         "contacts",
         "crm",
         "mail",
+        "phone_validation",
         "sale_crm",
         "sale_loyalty",
         "sale_management",
+        "sms",
+        "utm",
     ],
     "data": [
+        "security/ir.model.access.csv",
+        "security/crm_vn_security.xml",
+        "data/res_country_state_data.xml",
+        "data/utm_source_data.xml",
         "views/res_partner_views.xml",
+        "views/crm_vn_segment_views.xml",
+        "wizards/crm_vn_province_migration_views.xml",
+        "views/menus.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
@@ -24,6 +36,12 @@
         "demo/crm_team_demo.xml",
         "demo/product_demo.xml",
         "demo/crm_vn_demo_data.xml",
+        "demo/crm_vn_segment_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "crm_vn_custom/static/src/import/*",
+        ],
+    },
     "installable": True,
 }

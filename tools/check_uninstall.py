@@ -8,10 +8,15 @@ module = env["ir.module.module"].search([("name", "=", ADDON)])
 assert module.state == "installed", f"{ADDON} is not installed (state {module.state})"
 # Models and stored columns this addon created (not those it only extends).
 own_models = [name for name in env.registry if env[name]._original_module == ADDON]
-own_fields = [(model._table, field.name) for model in env.values() if model._auto
-              for field in model._fields.values()
-              if field._module == ADDON and field.store and field.column_type
-              and model._original_module != ADDON]
+field_modules = {}
+for data in env["ir.model.data"].search([("model", "=", "ir.model.fields")]):
+    field_modules.setdefault(data.res_id, set()).add(data.module)
+own_fields = [(env[field.model]._table, field.name)
+              for field in env["ir.model.fields"].browse(
+                  [fid for fid, modules in field_modules.items() if modules == {ADDON}])
+              if field.store and field.model in env and env[field.model]._auto
+              and env[field.model]._original_module != ADDON
+              and env[field.model]._fields[field.name].column_type]
 module.button_immediate_uninstall()
 
 problems = []

@@ -2,6 +2,7 @@ import logging
 import random
 from datetime import timedelta
 
+import phonenumbers
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -77,6 +78,7 @@ class CrmVnDemoData(models.AbstractModel):
         rng = random.Random(seed)
         teams = self.env["crm.team"].search([("company_id", "=", company.id)])
         customers = self._generate_customers(company, customer_count, teams, rng)
+        self._generate_duplicate(company, customers[1])
         self._generate_orders(company, customers, rng)
         self._generate_leads(company, customers, teams, lead_count, rng)
         _logger.info("Vietnamese demo data: %s customers generated for %s",
@@ -88,9 +90,22 @@ class CrmVnDemoData(models.AbstractModel):
                          rng.choice(GIVEN_NAMES[gender])])
         return gender, name
 
+    def _valid_number(self, rng, draw):
+        # Not every number under a prefix is allocated: draw until one is valid.
+        while True:
+            number = draw()
+            if phonenumbers.is_valid_number(phonenumbers.parse(number)):
+                return number
+
     def _mobile(self, rng):
-        return "+84 %s %03d %04d" % (rng.choice(MOBILE_PREFIXES), rng.randrange(1000),
-                                     rng.randrange(10000))
+        return self._valid_number(rng, lambda: "+84 %s %03d %04d" % (
+            rng.choice(MOBILE_PREFIXES), rng.randrange(1000), rng.randrange(10000)))
+
+    def _landline(self, rng):
+        # Hà Nội and TP.HCM have 2-digit area codes and 8-digit numbers, Đà Nẵng 3 and 7.
+        area, length = rng.choice([("24", 8), ("28", 8), ("236", 7)])
+        return self._valid_number(rng, lambda: "+84 %s %s" % (
+            area, "".join(str(rng.randrange(10)) for _i in range(length))))
 
     def _address(self, rng):
         provinces = [(self.env.ref(xmlid), city) for xmlid, city, _weight in PROVINCES]
@@ -104,27 +119,45 @@ class CrmVnDemoData(models.AbstractModel):
 
     def _generate_customers(self, company, count, teams, rng):
         salespeople = teams.member_ids
+        sources = self.env["utm.source"].browse([
+            self.env.ref(xmlid).id for xmlid in (
+                "crm_vn_custom.utm_source_referral", "crm_vn_custom.utm_source_zalo",
+                "crm_vn_custom.utm_source_website", "crm_vn_custom.utm_source_walk_in",
+                "crm_vn_custom.utm_source_event", "utm.utm_source_facebook")])
         today = fields.Date.context_today(self)
         vals_list = []
         for index in range(1, count + 1):
             ref = "%s%05d" % (self.CUSTOMER_REF_PREFIX, index)
             if index % 32 == 0:
                 name = BUSINESS_CUSTOMERS[(index // 32 - 1) % len(BUSINESS_CUSTOMERS)]
-                vals = {"name": name, "is_company": True,
-                        "phone": "+84 %s %04d %04d" % (rng.choice(["24", "28", "236"]),
-                                                       rng.randrange(10000), rng.randrange(10000))}
+                vals = {"name": name, "is_company": True, "phone": self._landline(rng)}
             else:
                 gender, name = self._person(rng)
                 birthday = today - timedelta(days=rng.randint(18 * 365, 70 * 365))
                 vals = {"name": name, "gender": gender, "birthday": birthday,
                         "lunar_birthday": rng.random() < 0.15,
                         "function": rng.choice(OCCUPATIONS), "mobile": self._mobile(rng)}
+                if rng.random() < 0.4:
+                    vals["id_number"] = "0%02d%d%02d%06d" % (
+                        rng.randint(1, 96), rng.randint(0, 3), birthday.year % 100,
+                        rng.randrange(10**6))
             slug = ref.lower()
             vals.update(self._address(rng), ref=ref, company_id=company.id, lang="vi_VN",
                         email=f"{slug}@khachhang.example.vn", customer_rank=1,
+                        source_id=rng.choice(sources).id,
                         user_id=rng.choice(salespeople).id if salespeople else False)
             vals_list.append(vals)
         return self.env["res.partner"].create(vals_list)
+
+    def _generate_duplicate(self, company, customer):
+        """The named pain: a second salesperson records a customer the company already
+        has, typing the mobile number the national way."""
+        national = "0" + customer.mobile.replace("+84", "").replace(" ", "")
+        self.env["res.partner"].create({
+            "name": customer.name, "mobile": national, "company_id": company.id,
+            "city": customer.city, "state_id": customer.state_id.id,
+            "country_id": customer.country_id.id, "lang": "vi_VN",
+        })
 
     def _generate_orders(self, company, customers, rng):
         """Orders over the last 18 months: most customers buy, a few buy often."""

@@ -1,9 +1,29 @@
-from odoo import fields, models
+import re
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.osv import expression
+from odoo.tools import email_normalize
+
+# (code, label, minimum age, maximum age): the bands Vietnamese marketing reports use.
+AGE_GROUPS = [
+    ("under_25", "Under 25", 0, 24),
+    ("25_34", "25–34", 25, 34),
+    ("35_44", "35–44", 35, 44),
+    ("45_54", "45–54", 45, 54),
+    ("55_plus", "55 and over", 55, 200),
+]
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "crm.vn.phone.mixin"]
 
+    # Indexed: duplicates are looked up by the normalised numbers.
+    phone = fields.Char(index="btree_not_null")
+    mobile = fields.Char(index="btree_not_null")
     gender = fields.Selection(
         [("male", "Male"), ("female", "Female"), ("other", "Other")],
         tracking=True,
@@ -16,3 +36,228 @@ class ResPartner(models.Model):
         help="The customer celebrates the lunar-calendar anniversary of this date: "
         "greetings and birthday bonuses follow the lunar calendar.",
     )
+    age = fields.Integer(compute="_compute_age")
+    age_group = fields.Selection(
+        [(code, label) for code, label, _min, _max in AGE_GROUPS],
+        compute="_compute_age",
+        search="_search_age_group",
+    )
+    id_number = fields.Char(
+        string="ID Card Number",
+        help="Citizen ID card (CCCD, 12 digits) or old identity card (CMND, 9 digits).",
+        copy=False,
+    )
+    source_id = fields.Many2one(
+        "utm.source",
+        string="Customer Source",
+        index="btree_not_null",
+        tracking=True,
+        help="Where the customer came from: referral, Facebook, Zalo, website, walk-in...",
+    )
+    province_id = fields.Many2one(
+        "res.country.state",
+        compute="_compute_province_id",
+        store=True,
+        index="btree_not_null",
+        help="The province the address belongs to today: addresses in a province merged "
+        "by an administrative reform count under the unit it merged into.",
+    )
+    duplicate_partner_ids = fields.Many2many(
+        "res.partner",
+        string="Possible Duplicates",
+        compute="_compute_duplicate_partner_ids",
+        help="Other customers with the same phone number, email or tax code.",
+    )
+    segment_ids = fields.Many2many(
+        "crm.vn.segment",
+        string="Target Segments",
+        compute="_compute_segment_ids",
+        groups="sales_team.group_sale_salesman",
+    )
+    is_target = fields.Boolean(
+        string="Target Customer",
+        compute="_compute_segment_ids",
+        search="_search_is_target",
+        groups="sales_team.group_sale_salesman",
+    )
+
+    _sql_constraints = [
+        ("id_number_uniq", "unique(id_number)",
+         "Another customer already has this ID card number."),
+    ]
+
+    @api.depends("birthday")
+    def _compute_age(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            if not partner.birthday:
+                partner.age = 0
+                partner.age_group = False
+                continue
+            partner.age = relativedelta(today, partner.birthday).years
+            partner.age_group = next(
+                code for code, _label, low, high in AGE_GROUPS if low <= partner.age <= high)
+
+    @api.model
+    def _age_group_birthday_domain(self, low, high):
+        """Birthdays of people aged between low and high (inclusive) today."""
+        today = fields.Date.context_today(self)
+        return [("birthday", ">", today - relativedelta(years=high + 1)),
+                ("birthday", "<=", today - relativedelta(years=low))]
+
+    def _search_age_group(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise ValidationError(self.env._("Unsupported search on age group."))
+        codes = [value] if isinstance(value, str) or not value else list(value)
+        domains = [self._age_group_birthday_domain(low, high)
+                   for code, _label, low, high in AGE_GROUPS if code in codes]
+        if False in codes or not value:
+            domains.append([("birthday", "=", False)])
+        domain = expression.OR(domains)
+        return ["!", *domain] if operator in ("!=", "not in") else domain
+
+    @api.depends("state_id.merged_into_id")
+    def _compute_province_id(self):
+        for partner in self:
+            partner.province_id = partner.state_id._current_unit()
+
+    @api.constrains("id_number")
+    def _check_id_number(self):
+        for partner in self.filtered("id_number"):
+            if not re.fullmatch(r"\d{9}|\d{12}", partner.id_number):
+                raise ValidationError(self.env._(
+                    "%(number)s is not a valid ID card number: a citizen ID card (CCCD) has "
+                    "12 digits, an old identity card (CMND) 9.", number=partner.id_number))
+
+    @api.depends("phone", "mobile", "email", "vat", "commercial_partner_id")
+    def _compute_duplicate_partner_ids(self):
+        keys = {partner: self._duplicate_keys(partner) for partner in self}
+        numbers = {value for k in keys.values() for kind, value in k if kind == "phone"}
+        emails = {value for k in keys.values() for kind, value in k if kind == "email"}
+        vats = {value for k in keys.values() for kind, value in k if kind == "vat"}
+        candidates = self.browse()
+        if numbers or emails or vats:
+            # One query for the whole batch, then matched in memory.
+            domain = [("phone", "in", list(numbers)), ("mobile", "in", list(numbers)),
+                      ("email_normalized", "in", list(emails)), ("vat", "in", list(vats))]
+            candidates = self.with_context(active_test=True).search(
+                ["|", "|", "|", *domain], limit=200)
+        for partner in self:
+            commercial = partner.commercial_partner_id._origin
+            partner.duplicate_partner_ids = candidates.filtered(
+                lambda other, p=partner, c=commercial: other != p._origin
+                and other.commercial_partner_id != c
+                and keys[p] & self._duplicate_keys(other))
+
+    @api.model
+    def _duplicate_keys(self, partner):
+        keys = {("phone", number) for number in (partner.phone, partner.mobile) if number}
+        if email_normalize(partner.email or ""):
+            keys.add(("email", email_normalize(partner.email)))
+        if partner.vat:
+            keys.add(("vat", partner.vat))
+        return keys
+
+    def action_open_duplicates(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Possible duplicates of %s", self.display_name),
+            "res_model": "res.partner",
+            "view_mode": "list,form",
+            "domain": [("id", "in", (self | self.duplicate_partner_ids).ids)],
+        }
+
+    def action_merge_duplicates(self):
+        """Odoo's own merge wizard, pre-filled: it moves orders, leads, loyalty cards and
+        every other record pointing to the merged customers onto the one kept."""
+        self.ensure_one()
+        partners = self | self.duplicate_partner_ids[:2]
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "base.partner.merge.automatic.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": "res.partner", "active_ids": partners.ids,
+                        "default_dst_partner_id": self.id},
+        }
+
+    def _compute_segment_ids(self):
+        segments = self.env["crm.vn.segment"].search([])
+        for partner in self:
+            partner.segment_ids = segments.filtered(
+                lambda seg, p=partner: p.filtered_domain(seg._get_partner_domain()))
+            partner.is_target = bool(partner.segment_ids)
+
+    def _search_is_target(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise ValidationError(self.env._("Unsupported search on target customer."))
+        segments = self.env["crm.vn.segment"].search([])
+        domain = expression.OR([seg._get_partner_domain() for seg in segments])
+        positive = (operator == "=") == value
+        return domain if positive else ["!", *domain]
+
+    # ------------------------------------------------------------------ import
+    def load(self, fields, data):
+        """Odoo's import, plus: bad rows can be skipped instead of failing the whole file
+        (when the user ticks the option), and rows that duplicate an existing customer
+        are reported as warnings naming it."""
+        loaded_rows = []
+        importer = self.with_context(crm_vn_loaded_rows=loaded_rows)
+        result = super(ResPartner, importer).load(fields, data)
+        if any(msg.get("type") == "error" for msg in result["messages"]):
+            # Odoo retried the file row by row: the rows it could load are the good ones.
+            # It also repeats the first error on the batch's first row, good or not: that
+            # copy would send the user looking for a mistake on a correct line.
+            good_rows = set()
+            for _partner_id, info in loaded_rows:
+                rows = info.get("rows") or {}
+                good_rows.update(range(rows.get("from", 0), rows.get("to", -1) + 1))
+            result["messages"] = [
+                msg for msg in result["messages"]
+                if msg.get("type") != "error" or "rows" not in msg
+                or msg["rows"]["from"] not in good_rows]
+            if good_rows and self.env.context.get("import_skip_invalid_rows"):
+                skipped = [dict(msg, type="warning", message=self.env._(
+                    "Row %(row)s skipped: %(reason)s",
+                    row=msg["rows"]["from"] + 1, reason=msg["message"]))
+                    for msg in result["messages"] if msg.get("type") == "error"]
+                loaded_rows.clear()
+                kept = sorted(good_rows)
+                result = super(ResPartner, importer).load(fields, [data[i] for i in kept])
+                # Report lines of the user's file, not of the filtered copy.
+                loaded_rows[:] = [(pid, self._crm_vn_shift_rows(info, kept))
+                                  for pid, info in loaded_rows]
+                result["messages"] = skipped + [
+                    self._crm_vn_shift_rows(msg, kept) for msg in result["messages"]]
+        if result["ids"]:
+            result["messages"] += self._crm_vn_duplicate_import_warnings(loaded_rows)
+        return result
+
+    def _load_records(self, data_list, update=False):
+        records = super()._load_records(data_list, update)
+        loaded_rows = self.env.context.get("crm_vn_loaded_rows")
+        if loaded_rows is not None:
+            loaded_rows += [(record.id, data.get("info") or {})
+                            for record, data in zip(records, data_list, strict=False)]
+        return records
+
+    @api.model
+    def _crm_vn_shift_rows(self, info, kept):
+        rows = info.get("rows")
+        if not rows or rows.get("from", -1) < 0 or rows.get("to", -1) >= len(kept):
+            return info
+        return dict(info, rows={"from": kept[rows["from"]], "to": kept[rows["to"]]})
+
+    @api.model
+    def _crm_vn_duplicate_import_warnings(self, loaded_rows):
+        partners = self.browse([partner_id for partner_id, _info in loaded_rows])
+        warnings = []
+        for partner, (_partner_id, info) in zip(partners, loaded_rows, strict=True):
+            duplicates = partner.duplicate_partner_ids
+            if duplicates:
+                warnings.append(dict(info, type="warning", message=self.env._(
+                    "%(name)s has the same phone, email or tax code as existing customer(s) "
+                    "%(existing)s.", name=partner.display_name,
+                    existing=", ".join(duplicates.mapped("display_name")))))
+        return warnings

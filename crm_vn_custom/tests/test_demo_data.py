@@ -27,7 +27,7 @@ class TestDemoData(TransactionCase):
         people = self.customers.filtered(lambda p: not p.is_company)
         family_names = {name.split()[0] for name in people.mapped("name")}
         self.assertIn("Nguyễn", family_names)
-        mobile = re.compile(r"\+84 \d{2} \d{3} \d{4}")
+        mobile = re.compile(r"\+84 \d{3} \d{3} \d{3}")
         self.assertTrue(all(mobile.fullmatch(number) for number in people.mapped("mobile")))
         self.assertEqual(set(self.customers.country_id.mapped("code")), {"VN"})
         self.assertGreater(len(self.customers.state_id), 10)

@@ -1,0 +1,12 @@
+from odoo import models
+
+
+class CrmLead(models.Model):
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "crm.vn.phone.mixin"]
+
+    def _prepare_customer_values(self, partner_name, is_company=False, parent_id=False):
+        # The lead's source (utm.source) becomes the customer's source.
+        values = super()._prepare_customer_values(partner_name, is_company, parent_id)
+        values["source_id"] = self.source_id.id
+        return values

@@ -1,0 +1,96 @@
+import re
+
+from odoo import api, models
+from odoo.exceptions import UserError, ValidationError
+
+from odoo.addons.phone_validation.tools import phone_validation
+
+# In 2018 Vietnamese carriers moved 11-digit mobile numbers to 10 digits by replacing
+# the 3-digit prefix (Viettel 016x → 03x, MobiFone 012x → 07x, VinaPhone 012x → 08x,
+# Vietnamobile 018x → 05x, Gmobile 0199 → 059); the subscriber's 7 digits stayed.
+OLD_MOBILE_PREFIXES = {
+    "120": "70", "121": "79", "122": "77", "126": "76", "128": "78",
+    "123": "83", "124": "84", "125": "85", "127": "81", "129": "82",
+    "162": "32", "163": "33", "164": "34", "165": "35", "166": "36",
+    "167": "37", "168": "38", "169": "39",
+    "186": "56", "188": "58", "199": "59",
+}
+
+
+def vn_national_number(number):
+    """The national significant digits of a number written the Vietnamese way, or None
+    when it is not a Vietnamese number (another country code)."""
+    digits = re.sub(r"[^\d+]", "", number)
+    if digits.startswith("+84"):
+        national = digits[3:]
+    elif digits.startswith("0084"):
+        national = digits[4:]
+    elif digits.startswith("84") and len(digits) in (11, 12):
+        national = digits[2:]
+    elif digits.startswith("0") and not digits.startswith("00"):
+        national = digits[1:]
+    elif digits.startswith("+") or digits.startswith("00"):
+        return None
+    else:
+        national = digits
+    if national.startswith("0"):  # "+84 0912…", a common slip
+        national = national[1:]
+    if len(national) == 10 and national[:3] in OLD_MOBILE_PREFIXES:
+        national = OLD_MOBILE_PREFIXES[national[:3]] + national[3:]
+    return national
+
+
+class CrmVnPhoneMixin(models.AbstractModel):
+    """Stores phone numbers in one international form, so one customer's number is found
+    whichever way staff typed it. Vietnamese numbers (by prefix, or by the record's or
+    company's country) must be valid; other countries' numbers are formatted when
+    possible and otherwise kept as typed, as Odoo does."""
+
+    _name = "crm.vn.phone.mixin"
+    _description = "Vietnamese phone number normalisation"
+
+    _crm_vn_phone_fields = ("phone", "mobile")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            country = self.env["res.country"].browse(vals.get("country_id"))
+            self._crm_vn_normalize_phone_vals(vals, country)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if any(vals.get(fname) for fname in self._crm_vn_phone_fields):
+            if "country_id" in vals:
+                country = self.env["res.country"].browse(vals["country_id"])
+            else:
+                country = self.country_id if len(self.country_id) == 1 else self.env["res.country"]
+            vals = dict(vals)
+            self._crm_vn_normalize_phone_vals(vals, country)
+        return super().write(vals)
+
+    @api.model
+    def _crm_vn_normalize_phone_vals(self, vals, country):
+        for fname in self._crm_vn_phone_fields:
+            if vals.get(fname):
+                vals[fname] = self._crm_vn_normalize_phone(vals[fname], country, fname)
+
+    @api.model
+    def _crm_vn_normalize_phone(self, number, country, fname):
+        country = country or self.env.company.country_id
+        vietnam = self.env.ref("base.vn")
+        digits = re.sub(r"[^\d+]", "", number)
+        explicit_vn = digits.startswith(("+84", "0084"))
+        if explicit_vn or (country == vietnam and not digits.startswith(("+", "00"))):
+            national = vn_national_number(number)
+            try:
+                return phone_validation.phone_format(
+                    "+84" + national, "VN", 84, force_format="INTERNATIONAL")
+            except UserError as error:
+                raise ValidationError(self.env._(
+                    "%(field)s: %(number)s is not a valid Vietnamese phone number (%(reason)s).",
+                    field=self._fields[fname].get_description(self.env)["string"],
+                    number=number, reason=str(error).rstrip("."),
+                )) from error
+        return phone_validation.phone_format(
+            number, country.code, country.phone_code, force_format="INTERNATIONAL",
+            raise_exception=False)

@@ -1,0 +1,38 @@
+from odoo.tests import TransactionCase, new_test_user
+
+
+class CrmVnCommon(TransactionCase):
+    """A Vietnamese company with a salesperson and a sales manager, built once.
+
+    Tests run against a database that also holds the demo data, so they work in their
+    own company and never count records they did not create."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.vietnam = cls.env.ref("base.vn")
+        cls.company = cls.env["res.company"].create({
+            "name": "Công ty TNHH Kiểm Thử",
+            "country_id": cls.vietnam.id,
+            "currency_id": cls.env.ref("base.VND").id,
+        })
+        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=[cls.company.id]))
+        common = {"company_id": cls.company.id, "company_ids": [(6, 0, [cls.company.id])],
+                  "tz": "Asia/Ho_Chi_Minh"}
+        cls.salesperson = new_test_user(
+            cls.env, login="crmvn_sales", name="Nguyễn Văn Bán",
+            groups="base.group_user,sales_team.group_sale_salesman", **common)
+        cls.sales_manager = new_test_user(
+            cls.env, login="crmvn_manager", name="Trần Thị Quản Lý",
+            groups="base.group_user,sales_team.group_sale_manager,base.group_partner_manager",
+            **common)
+        cls.hanoi = cls.env.ref("base.state_vn_VN-HN")
+        cls.hcmc = cls.env.ref("base.state_vn_VN-SG")
+        cls.binh_duong = cls.env.ref("base.state_vn_VN-57")
+
+    @classmethod
+    def _customer(cls, name, **values):
+        return cls.env["res.partner"].create({
+            "name": name, "company_id": cls.company.id, "country_id": cls.vietnam.id,
+            **values,
+        })

@@ -1,0 +1,2 @@
+from . import crm_vn_province_migration
+from . import base_partner_merge_automatic_wizard

@@ -1,0 +1,14 @@
+from odoo import models
+
+
+class BasePartnerMergeAutomaticWizard(models.TransientModel):
+    _inherit = "base.partner.merge.automatic.wizard"
+
+    def _merge(self, partner_ids, dst_partner=None, extra_checks=True):
+        # Odoo lets only administrators merge contacts whose emails differ. A duplicate
+        # typed in by a salesperson often has no email at all: a missing email is no
+        # conflict, so sales managers may merge it.
+        partners = self.env["res.partner"].browse(partner_ids)
+        if extra_checks and len(set(partners.mapped("email_normalized")) - {False}) <= 1:
+            extra_checks = False
+        return super()._merge(partner_ids, dst_partner=dst_partner, extra_checks=extra_checks)
