@@ -183,11 +183,14 @@ class CrmVnDemoData(models.AbstractModel):
                     "date_order": order_date, "order_line": lines,
                 })
                 order_dates.append(order_date)
-        orders = self.env["sale.order"].with_company(company).create(order_vals)
+        orders = self.env["sale.order"].with_company(company).with_context(
+            crm_vn_skip_tier_recompute=True).create(order_vals)
         orders.action_confirm()
-        # Confirmation stamps today's date: put each order back at the day it was placed.
+        # Confirmation stamps today's date: put each order back at the day it was placed,
+        # then classify the customers on their real purchase history.
         for order, order_date in zip(orders, order_dates, strict=True):
             order.date_order = order_date
+        self.env["crm.vn.tier.engine"]._recompute(customers)
         # A few recent quotations still waiting for the customer.
         recent = orders.filtered(lambda o: o.date_order > now - relativedelta(months=1))[:10]
         recent.copy()

@@ -81,6 +81,47 @@ class ResPartner(models.Model):
         groups="sales_team.group_sale_salesman",
     )
 
+    # Customer tier (hạng khách hàng): written in batches by crm.vn.tier.engine, shared
+    # by the commercial entity and its contacts.
+    tier_id = fields.Many2one(
+        "crm.vn.tier", index="btree_not_null", readonly=True, copy=False)
+    tier_since = fields.Date(readonly=True, copy=False)
+    tier_grace_until = fields.Date(
+        string="Tier Kept Until", readonly=True, copy=False,
+        help="The customer no longer qualifies for the tier and keeps it until this date.")
+    tier_override_id = fields.Many2one(
+        "crm.vn.tier", string="Tier Set Manually", readonly=True, copy=False)
+    tier_override_reason = fields.Char(readonly=True, copy=False)
+    tier_override_until = fields.Date(string="Manual Tier Until", readonly=True, copy=False)
+    tier_history_ids = fields.One2many("crm.vn.tier.history", "partner_id")
+    tier_currency_id = fields.Many2one("res.currency", readonly=True, copy=False)
+    tier_revenue = fields.Monetary(
+        string="Revenue in Window", currency_field="tier_currency_id", readonly=True, copy=False,
+        help="Untaxed revenue of confirmed orders in the tier window, less refunds.")
+    tier_order_count = fields.Integer(string="Orders in Window", readonly=True, copy=False)
+    first_order_date = fields.Date(readonly=True, copy=False)
+    last_order_date = fields.Date(readonly=True, copy=False, index="btree_not_null")
+    days_since_last_order = fields.Integer(compute="_compute_days_since_last_order")
+    last_interaction_date = fields.Date(
+        copy=False, help="Last time staff were in touch with the customer, or it bought.")
+    next_care_date = fields.Date(
+        compute="_compute_next_care_date", store=True, index="btree_not_null", copy=False,
+        help="Last interaction plus the contact interval of the customer's tier.")
+    care_overdue = fields.Boolean(
+        compute="_compute_care_overdue", search="_search_care_overdue")
+    # The care standard of the customer's tier, shown on its form.
+    tier_color = fields.Integer(related="tier_id.color")
+    tier_contact_interval_days = fields.Integer(related="tier_id.contact_interval_days")
+    tier_channel_ids = fields.Many2many(related="tier_id.channel_ids")
+    tier_complaint_response_hours = fields.Integer(related="tier_id.complaint_response_hours")
+    tier_complaint_resolution_hours = fields.Integer(
+        related="tier_id.complaint_resolution_hours")
+    tier_birthday_gift_policy = fields.Text(related="tier_id.birthday_gift_policy")
+    tier_holiday_gift_policy = fields.Text(related="tier_id.holiday_gift_policy")
+    tier_account_manager_required = fields.Boolean(related="tier_id.account_manager_required")
+    tier_points_multiplier = fields.Float(related="tier_id.points_multiplier")
+    birthday_month = fields.Integer(compute="_compute_birthday_month", store=True, index=True)
+
     _sql_constraints = [
         ("id_number_uniq", "unique(id_number)",
          "Another customer already has this ID card number."),
@@ -115,6 +156,83 @@ class ResPartner(models.Model):
             domains.append([("birthday", "=", False)])
         domain = expression.OR(domains)
         return ["!", *domain] if operator in ("!=", "not in") else domain
+
+    @api.depends("birthday")
+    def _compute_birthday_month(self):
+        for partner in self:
+            partner.birthday_month = partner.birthday.month if partner.birthday else 0
+
+    def _compute_days_since_last_order(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            last = partner.last_order_date
+            partner.days_since_last_order = (today - last).days if last else 0
+
+    @api.depends("last_interaction_date", "tier_id.contact_interval_days")
+    def _compute_next_care_date(self):
+        # Mirrored in crm.vn.tier.engine's UPDATE for batch recomputation.
+        for partner in self:
+            partner.next_care_date = partner.tier_id and partner.last_interaction_date and (
+                partner.last_interaction_date
+                + relativedelta(days=partner.tier_id.contact_interval_days))
+
+    def _compute_care_overdue(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            partner.care_overdue = bool(partner.next_care_date and partner.next_care_date < today)
+
+    def _search_care_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise ValidationError(self.env._("Unsupported search on overdue care."))
+        domain = [("next_care_date", "<", fields.Date.context_today(self))]
+        return domain if (operator == "=") == value else ["!", *domain]
+
+    @api.model
+    def _commercial_fields(self):
+        return super()._commercial_fields() + [
+            "tier_id", "tier_since", "tier_grace_until", "tier_override_id",
+            "tier_override_reason", "tier_override_until", "tier_currency_id", "tier_revenue",
+            "tier_order_count", "first_order_date", "last_order_date", "last_interaction_date"]
+
+    def action_recompute_tier(self):
+        self.env["crm.vn.tier.engine"]._recompute(self)
+
+    def action_open_tier_override(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window", "res_model": "crm.vn.tier.override",
+            "view_mode": "form", "target": "new", "name": self.env._("Set Tier Manually"),
+            "context": {"default_partner_id": self.commercial_partner_id.id,
+                        "default_tier_id": self.tier_override_id.id},
+        }
+
+    def _crm_vn_set_tier_override(self, tier, reason, date_end=False):
+        """Set (or, with no tier, remove) a manual tier, audited in the tier history."""
+        engine = self.env["crm.vn.tier.engine"]
+        today = fields.Date.context_today(self)
+        for partner in self:
+            old = partner.tier_id
+            if not tier:
+                # Ended as of yesterday: the engine goes back to the rules at once.
+                if partner.tier_override_id:
+                    partner.sudo().tier_override_until = today - relativedelta(days=1)
+                    engine._recompute(partner)
+                continue
+            partner.sudo().write({
+                "tier_override_id": tier.id, "tier_override_reason": reason,
+                "tier_override_until": date_end, "tier_grace_until": False,
+            })
+            if tier != old:
+                partner.sudo().write({"tier_id": tier.id,
+                                      "tier_since": fields.Date.context_today(self)})
+            self.env["crm.vn.tier.history"].sudo().create({
+                "partner_id": partner.id, "company_id": engine._scope_company(partner).id,
+                "old_tier_id": old.id, "new_tier_id": tier.id, "cause": "override",
+                "direction": self.env["crm.vn.tier.history"]._direction(old, tier),
+                "reason": reason, "user_id": self.env.uid})
+            partner.message_post(body=self.env._(
+                "Customer tier set manually: %(old)s → %(new)s. Reason: %(reason)s",
+                old=old.name or "-", new=tier.name, reason=reason))
 
     @api.depends("state_id.merged_into_id")
     def _compute_province_id(self):

@@ -1,0 +1,285 @@
+import logging
+from datetime import datetime, time, timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.tools.mail import generate_tracking_message_id
+
+_logger = logging.getLogger(__name__)
+
+# Written by SQL: the ORM cache of these must be dropped afterwards.
+TIER_FIELDS = [
+    "tier_id", "tier_since", "tier_grace_until", "tier_override_id", "tier_override_reason",
+    "tier_override_until", "tier_revenue", "tier_order_count", "tier_currency_id",
+    "first_order_date", "last_order_date", "last_interaction_date", "next_care_date",
+]
+
+STATS_QUERY = """
+    WITH orders AS (
+        SELECT p.commercial_partner_id AS pid,
+               SUM(so.amount_untaxed / NULLIF(so.currency_rate, 0))
+                   FILTER (WHERE so.date_order >= %(cutoff)s) AS revenue,
+               COUNT(*) FILTER (WHERE so.date_order >= %(cutoff)s) AS order_count,
+               MIN(so.date_order)::date AS first_order, MAX(so.date_order)::date AS last_order
+          FROM sale_order so
+          JOIN res_partner p ON p.id = so.partner_id
+         WHERE so.state = 'sale' AND so.company_id = %(company)s
+           AND p.commercial_partner_id = ANY(%(pids)s)
+      GROUP BY p.commercial_partner_id
+    ), refunds AS (
+        SELECT p.commercial_partner_id AS pid, SUM(-am.amount_untaxed_signed) AS amount
+          FROM account_move am
+          JOIN res_partner p ON p.id = am.partner_id
+         WHERE am.move_type = 'out_refund' AND am.state = 'posted'
+           AND am.company_id = %(company)s AND am.invoice_date >= %(cutoff)s::date
+           AND p.commercial_partner_id = ANY(%(pids)s)
+      GROUP BY p.commercial_partner_id
+    )
+    SELECT pid, COALESCE(o.revenue, 0) - COALESCE(r.amount, 0), COALESCE(o.order_count, 0),
+           o.first_order, o.last_order
+      FROM unnest(%(pids)s::int[]) AS pid
+ LEFT JOIN orders o USING (pid)
+ LEFT JOIN refunds r USING (pid)
+"""
+
+UPDATE_QUERY = """
+    UPDATE res_partner p
+       SET tier_id = v.tier_id, tier_since = v.tier_since, tier_grace_until = v.grace_until,
+           tier_override_id = v.override_id,
+           tier_override_reason = CASE WHEN v.override_id IS NULL THEN NULL
+                                       ELSE p.tier_override_reason END,
+           tier_override_until = CASE WHEN v.override_id IS NULL THEN NULL
+                                      ELSE p.tier_override_until END,
+           tier_revenue = v.revenue, tier_order_count = v.order_count,
+           tier_currency_id = %(currency)s,
+           first_order_date = v.first_order, last_order_date = v.last_order,
+           last_interaction_date = GREATEST(p.last_interaction_date, v.last_order),
+           next_care_date = CASE WHEN t.id IS NOT NULL
+                            THEN GREATEST(p.last_interaction_date, v.last_order)
+                                 + t.contact_interval_days END,
+           write_date = %(now)s, write_uid = %(uid)s
+      FROM unnest(%(pids)s::int[], %(tiers)s::int[], %(since)s::date[], %(grace)s::date[],
+                  %(overrides)s::int[], %(revenues)s::numeric[], %(counts)s::int[],
+                  %(firsts)s::date[], %(lasts)s::date[])
+           AS v(pid, tier_id, tier_since, grace_until, override_id, revenue, order_count,
+                first_order, last_order)
+ LEFT JOIN crm_vn_tier t ON t.id = v.tier_id
+     WHERE p.commercial_partner_id = v.pid
+"""
+
+HISTORY_INSERT = """
+    INSERT INTO crm_vn_tier_history (partner_id, company_id, old_tier_id, new_tier_id, cause,
+                                     direction, order_id, user_id, date, create_uid,
+                                     create_date, write_uid, write_date)
+    SELECT v.pid, %(company)s, v.old, v.new, v.cause, v.direction, v.order_id, %(uid)s,
+           %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+      FROM unnest(%(pids)s::int[], %(olds)s::int[], %(news)s::int[], %(causes)s::varchar[],
+                  %(directions)s::varchar[], %(orders)s::int[])
+           AS v(pid, old, new, cause, direction, order_id)
+"""
+
+NOTES_INSERT = """
+    INSERT INTO mail_message (model, res_id, body, message_type, is_internal, subtype_id,
+                              author_id, email_from, message_id, email_add_signature, date,
+                              create_uid, create_date, write_uid, write_date)
+    SELECT %(model)s, v.res_id, v.body, 'notification', TRUE, %(subtype)s, %(author)s,
+           %(email_from)s, v.message_id, FALSE, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+      FROM unnest(%(res_ids)s::int[], %(bodies)s::text[], %(message_ids)s::varchar[])
+           AS v(res_id, body, message_id)
+"""
+
+
+class CrmVnTierEngine(models.AbstractModel):
+    """Classifies customers into tiers, in batches, with SQL aggregates.
+
+    A customer is tiered by the company it belongs to (``company_id``); customers shared
+    between companies are tiered by the main company. Only that company's orders and
+    refunds count, converted to its currency at each order's rate."""
+
+    _name = "crm.vn.tier.engine"
+    _description = "Customer tier engine"
+
+    BATCH_SIZE = 2000
+
+    @api.model
+    def _scope_company(self, partner):
+        return partner.company_id or self.env["res.company"].search([], limit=1)
+
+    @api.model
+    def _recompute(self, partners, orders=None):
+        """Recompute the tiers of these customers (their commercial entities) now;
+        ``orders`` are what triggered it, recorded in the tier history."""
+        partners = partners.commercial_partner_id
+        by_company = {}
+        for partner in partners:
+            by_company.setdefault(self._scope_company(partner), []).append(partner.id)
+        changes = []
+        for company, partner_ids in by_company.items():
+            for start in range(0, len(partner_ids), self.BATCH_SIZE):
+                changes += self._recompute_batch(
+                    company, partner_ids[start:start + self.BATCH_SIZE], orders=orders)
+        return changes
+
+    @api.model
+    def _customer_domain(self, company=None):
+        """Commercial entities that buy, or hold a tier (in ``company``'s scope)."""
+        domain = [("parent_id", "=", False), "|",
+                  ("customer_rank", ">", 0), ("tier_id", "!=", False)]
+        if company:
+            main = self.env["res.company"].search([], limit=1)
+            domain.append(("company_id", "in", [company.id, False] if company == main
+                           else [company.id]))
+        return domain
+
+    @api.model
+    def _customers_of(self, company):
+        return self.env["res.partner"].with_context(active_test=False).search(
+            self._customer_domain(company), order="id").ids
+
+    @api.model
+    def _window_cutoff(self, company):
+        today = fields.Date.context_today(self)
+        return datetime.combine(today - timedelta(days=company.crm_vn_tier_window_days), time.min)
+
+    @api.model
+    def _stats(self, company, partner_ids):
+        """{partner id: (revenue, order count, first order date, last order date)}."""
+        self.env["sale.order"].flush_model(
+            ["state", "company_id", "partner_id", "date_order", "amount_untaxed", "currency_rate"])
+        self.env["account.move"].flush_model(
+            ["move_type", "state", "company_id", "partner_id", "invoice_date",
+             "amount_untaxed_signed"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env.cr.execute(STATS_QUERY, {
+            "cutoff": self._window_cutoff(company), "company": company.id, "pids": partner_ids})
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+    @api.model
+    def _tiers_by_rank(self, company):
+        return self.env["crm.vn.tier"].sudo().search(
+            [("company_id", "=", company.id)], order="rank desc")
+
+    @api.model
+    def _qualifying_tier(self, tiers, revenue, order_count, thresholds=None):
+        """The highest tier whose rules are met; ``thresholds`` ({tier: (revenue, orders)})
+        lets the preview try rules before they are saved."""
+        for tier in tiers:
+            min_revenue, min_orders = (thresholds or {}).get(
+                tier, (tier.min_revenue, tier.min_order_count))
+            if revenue >= min_revenue and order_count >= min_orders:
+                return tier
+        return tiers.browse()
+
+    @api.model
+    def _recompute_batch(self, company, partner_ids, orders=None):
+        Tier = self.env["crm.vn.tier"].sudo()
+        tiers = self._tiers_by_rank(company)
+        stats = self._stats(company, partner_ids)
+        self.env["res.partner"].flush_model(TIER_FIELDS)
+        self.env.cr.execute("""
+            SELECT id, tier_id, tier_since, tier_grace_until, tier_override_id,
+                   tier_override_until
+              FROM res_partner WHERE id = ANY(%s)""", [partner_ids])
+        today = fields.Date.context_today(self)
+        grace = timedelta(days=company.crm_vn_tier_grace_days)
+        columns = {key: [] for key in ("pids", "tiers", "since", "grace", "overrides",
+                                       "revenues", "counts", "firsts", "lasts")}
+        changes = []
+        for pid, tier_id, since, grace_until, override_id, override_until in self.env.cr.fetchall():
+            revenue, order_count, first_order, last_order = stats[pid]
+            current = Tier.browse(tier_id)
+            qualified = self._qualifying_tier(tiers, revenue, order_count)
+            target, cause = current, None
+            if override_id and override_until and override_until < today:
+                override_id, target, cause, grace_until = None, qualified, "override_end", None
+            elif override_id:
+                target, cause, grace_until = Tier.browse(override_id), "override", None
+            elif qualified.rank >= current.rank:
+                target, cause, grace_until = qualified, "automatic", None
+            elif grace_until is None and grace:
+                grace_until = today + grace
+            elif grace_until is None or grace_until <= today:
+                cause = "grace_expiry" if grace else "automatic"
+                target, grace_until = qualified, None
+            if target != current:
+                since = today
+                changes.append((pid, current, target, cause or "automatic"))
+            for key, value in zip(columns, (pid, target.id or None, since, grace_until,
+                                            override_id or None,
+                                            revenue, order_count, first_order, last_order),
+                                  strict=True):
+                columns[key].append(value)
+        self.env.cr.execute(UPDATE_QUERY, dict(
+            columns, currency=company.currency_id.id, uid=self.env.uid,
+            now=fields.Datetime.now()))
+        self.env["res.partner"].invalidate_model(TIER_FIELDS)
+        self._log_changes(company, changes, orders)
+        return changes
+
+    @api.model
+    def _log_changes(self, company, changes, orders=None):
+        """Tier history and a chatter note per change, each in one INSERT: the ORM would
+        insert them 100 at a time, and a night's recompute may change thousands."""
+        if not changes:
+            return
+        order_of = {order.partner_id.commercial_partner_id.id: order.id for order in orders or []}
+        History = self.env["crm.vn.tier.history"]
+        History.flush_model()
+        self.env.cr.execute(HISTORY_INSERT, {
+            "pids": [pid for pid, *_rest in changes],
+            "company": company.id,
+            "olds": [old.id or None for _pid, old, _new, _cause in changes],
+            "news": [new.id or None for _pid, _old, new, _cause in changes],
+            "causes": [cause for *_rest, cause in changes],
+            "directions": [History._direction(old, new) for _pid, old, new, _cause in changes],
+            "orders": [order_of.get(pid) for pid, *_rest in changes],
+            "uid": self.env.uid, "now": fields.Datetime.now(),
+        })
+        History.invalidate_model()
+        causes = dict(History._fields["cause"]._description_selection(self.env))
+        no_tier = self.env._("no tier")
+        self._log_notes("res.partner", {
+            pid: Markup("%s: %s → %s (%s)") % (
+                self.env._("Customer tier"), old.name or no_tier, new.name or no_tier,
+                causes[cause])
+            for pid, old, new, cause in changes})
+        template = company.crm_vn_tier_upgrade_mail_template_id
+        upgraded = [pid for pid, old, new, _cause in changes if new and new.rank > old.rank]
+        if template and upgraded:
+            for partner in self.env["res.partner"].browse(upgraded).filtered("email"):
+                template.send_mail(partner.id)
+
+    @api.model
+    def _log_notes(self, model, bodies):
+        """What mail.thread._message_log_batch writes (internal notes, no notification),
+        as a single INSERT."""
+        author = self.env.user.partner_id
+        self.env["mail.message"].flush_model()
+        self.env.cr.execute(NOTES_INSERT, {
+            "model": model, "res_ids": list(bodies), "bodies": [str(b) for b in bodies.values()],
+            "author": author.id, "email_from": author.email_formatted or None,
+            "subtype": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+            "message_ids": [generate_tracking_message_id("message-notify") for _b in bodies],
+            "uid": self.env.uid, "now": fields.Datetime.now(),
+        })
+        self.env["mail.message"].invalidate_model()
+        self.env[model].invalidate_model(["message_ids"])
+
+    # ------------------------------------------------------------------- cron
+    @api.model
+    def _cron_recompute_all(self):
+        """One batch per call: the cron framework calls again while work remains, commits
+        between calls and shows progress; a new day starts over from the first customer."""
+        param = self.env["ir.config_parameter"].sudo()
+        today = fields.Date.context_today(self).isoformat()
+        day, _sep, last_id = (param.get_param("crm_vn_custom.tier_cursor") or "").partition(":")
+        last_id = int(last_id) if day == today and last_id else 0
+        domain = [("id", ">", last_id), *self._customer_domain()]
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        batch = Partner.search(domain, order="id", limit=self.BATCH_SIZE)
+        self._recompute(batch)
+        remaining = Partner.search_count([*domain, ("id", ">", batch[-1:].id or last_id)])
+        param.set_param("crm_vn_custom.tier_cursor", f"{today}:{batch[-1:].id or last_id}")
+        _logger.info("Customer tiers: %s recomputed, %s remaining", len(batch), remaining)
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)

@@ -1,0 +1,12 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    crm_vn_tier_window_days = fields.Integer(
+        related="company_id.crm_vn_tier_window_days", readonly=False)
+    crm_vn_tier_grace_days = fields.Integer(
+        related="company_id.crm_vn_tier_grace_days", readonly=False)
+    crm_vn_tier_upgrade_mail_template_id = fields.Many2one(
+        related="company_id.crm_vn_tier_upgrade_mail_template_id", readonly=False)
