@@ -28,6 +28,7 @@
         "data/crm_vn_care_channel_data.xml",
         "data/crm_vn_tier_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_template_data.xml",
         "views/res_partner_views.xml",
         "views/crm_vn_segment_views.xml",
         "views/crm_vn_tier_views.xml",

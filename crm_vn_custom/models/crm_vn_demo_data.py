@@ -191,6 +191,7 @@ class CrmVnDemoData(models.AbstractModel):
         for order, order_date in zip(orders, order_dates, strict=True):
             order.date_order = order_date
         self.env["crm.vn.tier.engine"]._recompute(customers)
+        self.env["crm.vn.tier.engine"]._recompute_rfm(company)
         # A few recent quotations still waiting for the customer.
         recent = orders.filtered(lambda o: o.date_order > now - relativedelta(months=1))[:10]
         recent.copy()

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .res_partner import AGE_GROUPS
+from .res_partner import AGE_GROUPS, RELATIONSHIP_KINDS, RFM_SEGMENTS
 
 
 class CrmVnSegment(models.Model):
@@ -35,6 +35,9 @@ class CrmVnSegment(models.Model):
     industry_ids = fields.Many2many("res.partner.industry", string="Industries")
     category_ids = fields.Many2many("res.partner.category", string="Tags")
     source_ids = fields.Many2many("utm.source", string="Customer Sources")
+    tier_ids = fields.Many2many("crm.vn.tier", string="Tiers", check_company=True)
+    rfm_segment = fields.Selection(RFM_SEGMENTS, string="RFM Segment")
+    relationship_kind = fields.Selection(RELATIONSHIP_KINDS)
     partner_count = fields.Integer(string="Customers", compute="_compute_partner_count")
 
     @api.constrains("age_min", "age_max")
@@ -68,6 +71,12 @@ class CrmVnSegment(models.Model):
             domain.append(("category_id", "in", self.category_ids.ids))
         if self.source_ids:
             domain.append(("source_id", "in", self.source_ids.ids))
+        if self.tier_ids:
+            domain.append(("tier_id", "in", self.tier_ids.ids))
+        if self.rfm_segment:
+            domain.append(("rfm_segment", "=", self.rfm_segment))
+        if self.relationship_kind:
+            domain.append(("relationship_kind", "=", self.relationship_kind))
         return domain
 
     def _compute_partner_count(self):

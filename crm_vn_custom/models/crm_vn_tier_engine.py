@@ -15,6 +15,20 @@ TIER_FIELDS = [
     "first_order_date", "last_order_date", "last_interaction_date", "next_care_date",
 ]
 
+# Customers are commercial entities that bought (an order of theirs or of one of their
+# contacts), are marked as customers, or hold a tier.
+CUSTOMER_WHERE = """
+    p.id = p.commercial_partner_id
+    AND (p.customer_rank > 0 OR p.tier_id IS NOT NULL OR EXISTS (
+        SELECT 1 FROM sale_order so JOIN res_partner c ON c.id = so.partner_id
+         WHERE c.commercial_partner_id = p.id AND so.state = 'sale'))
+    AND (%(company)s IS NULL OR p.company_id = %(company)s
+         OR (%(is_main)s AND p.company_id IS NULL))
+"""
+
+RFM_FIELDS = ["rfm_recency", "rfm_frequency", "rfm_monetary", "rfm_segment",
+              "relationship_kind"]
+
 STATS_QUERY = """
     WITH orders AS (
         SELECT p.commercial_partner_id AS pid,
@@ -89,6 +103,55 @@ NOTES_INSERT = """
            AS v(res_id, body, message_id)
 """
 
+# RFM scores are quantiles (ceil of 5 × cumulative distribution, so equal values share a
+# score) over the company's customers who bought; the segment and the relationship kind
+# follow from them. Loyal, champion and at-risk customers must have bought at least twice
+# in the window, whatever their quantile. Relationship kinds set by hand are kept.
+RFM_UPDATE = """
+    WITH scope AS (
+        SELECT id, last_order_date, first_order_date, tier_order_count, tier_revenue
+          FROM res_partner p
+         WHERE """ + CUSTOMER_WHERE + """
+    ), scored AS (
+        SELECT id, first_order_date, last_order_date, tier_order_count,
+               CEIL(5 * CUME_DIST() OVER (ORDER BY last_order_date))::int AS r,
+               CEIL(5 * CUME_DIST() OVER (ORDER BY tier_order_count))::int AS f,
+               CEIL(5 * CUME_DIST() OVER (ORDER BY tier_revenue))::int AS m
+          FROM scope WHERE last_order_date IS NOT NULL
+    ), rated AS (
+        SELECT scope.id, scored.r, scored.f, scored.m,
+               CASE
+                   WHEN scored.id IS NULL THEN NULL
+                   WHEN scored.first_order_date >= %(new_since)s
+                        AND scored.tier_order_count <= 1 THEN 'new'
+                   WHEN scored.tier_order_count < 2 AND r >= 3 THEN 'potential'
+                   WHEN scored.tier_order_count < 2 AND r = 2 THEN 'hibernating'
+                   WHEN scored.tier_order_count < 2 THEN 'lost'
+                   WHEN r >= 4 AND f >= 4 AND m >= 4 THEN 'champions'
+                   WHEN r >= 3 AND f >= 3 THEN 'loyal'
+                   WHEN r >= 3 THEN 'potential'
+                   WHEN f >= 3 THEN 'at_risk'
+                   WHEN r = 2 THEN 'hibernating'
+                   ELSE 'lost'
+               END AS segment,
+               CASE
+                   WHEN scored.id IS NULL THEN 'new'
+                   WHEN scored.tier_order_count >= 3
+                        AND scored.first_order_date < %(loyal_before)s THEN 'loyal'
+                   WHEN scored.last_order_date >= %(current_since)s THEN 'current'
+                   ELSE 'prospective'
+               END AS kind
+          FROM scope LEFT JOIN scored ON scored.id = scope.id
+    )
+    UPDATE res_partner p
+       SET rfm_recency = rated.r, rfm_frequency = rated.f, rfm_monetary = rated.m,
+           rfm_segment = rated.segment,
+           relationship_kind = CASE WHEN p.relationship_kind_manual THEN p.relationship_kind
+                                    ELSE rated.kind END
+      FROM rated
+     WHERE p.commercial_partner_id = rated.id
+"""
+
 
 class CrmVnTierEngine(models.AbstractModel):
     """Classifies customers into tiers, in batches, with SQL aggregates.
@@ -122,20 +185,20 @@ class CrmVnTierEngine(models.AbstractModel):
         return changes
 
     @api.model
-    def _customer_domain(self, company=None):
-        """Commercial entities that buy, or hold a tier (in ``company``'s scope)."""
-        domain = [("parent_id", "=", False), "|",
-                  ("customer_rank", ">", 0), ("tier_id", "!=", False)]
-        if company:
-            main = self.env["res.company"].search([], limit=1)
-            domain.append(("company_id", "in", [company.id, False] if company == main
-                           else [company.id]))
-        return domain
-
-    @api.model
-    def _customers_of(self, company):
-        return self.env["res.partner"].with_context(active_test=False).search(
-            self._customer_domain(company), order="id").ids
+    def _customers_of(self, company=None, after_id=0, limit=None, count=False):
+        """Ids (or their number) of the customers of ``company``, or of all, by id."""
+        self.env["res.partner"].flush_model()
+        self.env["sale.order"].flush_model(["state", "partner_id"])
+        select = "count(*)" if count else "p.id"
+        query = f"SELECT {select} FROM res_partner p WHERE p.id > %(after)s AND {CUSTOMER_WHERE}"
+        if not count:
+            query += " ORDER BY p.id" + (" LIMIT %(limit)s" if limit else "")
+        self.env.cr.execute(query, {
+            "after": after_id, "limit": limit, "company": company.id if company else None,
+            "is_main": bool(company) and company == self.env["res.company"].search([], limit=1),
+        })
+        rows = self.env.cr.fetchall()
+        return rows[0][0] if count else [row[0] for row in rows]
 
     @api.model
     def _window_cutoff(self, company):
@@ -266,6 +329,21 @@ class CrmVnTierEngine(models.AbstractModel):
         self.env["mail.message"].invalidate_model()
         self.env[model].invalidate_model(["message_ids"])
 
+    @api.model
+    def _recompute_rfm(self, company):
+        """RFM scores, segments and relationship kinds of all the company's customers,
+        in one statement: quantiles need the whole customer base at once."""
+        today = fields.Date.context_today(self)
+        self.env["res.partner"].flush_model()
+        self.env.cr.execute(RFM_UPDATE, {
+            "company": company.id,
+            "is_main": company == self.env["res.company"].search([], limit=1),
+            "new_since": today - timedelta(days=90),
+            "current_since": today - timedelta(days=180),
+            "loyal_before": today - timedelta(days=365),
+        })
+        self.env["res.partner"].invalidate_model(RFM_FIELDS)
+
     # ------------------------------------------------------------------- cron
     @api.model
     def _cron_recompute_all(self):
@@ -275,11 +353,14 @@ class CrmVnTierEngine(models.AbstractModel):
         today = fields.Date.context_today(self).isoformat()
         day, _sep, last_id = (param.get_param("crm_vn_custom.tier_cursor") or "").partition(":")
         last_id = int(last_id) if day == today and last_id else 0
-        domain = [("id", ">", last_id), *self._customer_domain()]
-        Partner = self.env["res.partner"].with_context(active_test=False)
-        batch = Partner.search(domain, order="id", limit=self.BATCH_SIZE)
+        batch_size = int(param.get_param("crm_vn_custom.tier_batch_size", self.BATCH_SIZE))
+        batch = self.env["res.partner"].browse(self._customers_of(after_id=last_id,
+                                                                  limit=batch_size))
         self._recompute(batch)
-        remaining = Partner.search_count([*domain, ("id", ">", batch[-1:].id or last_id)])
+        remaining = self._customers_of(after_id=batch[-1:].id or last_id, count=True)
         param.set_param("crm_vn_custom.tier_cursor", f"{today}:{batch[-1:].id or last_id}")
+        if batch and not remaining:
+            for company in self.env["res.company"].search([]):
+                self._recompute_rfm(company)
         _logger.info("Customer tiers: %s recomputed, %s remaining", len(batch), remaining)
         self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)

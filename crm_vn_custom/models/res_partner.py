@@ -16,6 +16,26 @@ AGE_GROUPS = [
     ("55_plus", "55 and over", 55, 200),
 ]
 
+RFM_SEGMENTS = [
+    ("champions", "Champions"),
+    ("loyal", "Loyal"),
+    ("potential", "Potential"),
+    ("new", "New"),
+    ("at_risk", "At Risk"),
+    ("hibernating", "Hibernating"),
+    ("lost", "Lost"),
+]
+# The seven kinds of customer relationship Vietnamese CRM practice names.
+RELATIONSHIP_KINDS = [
+    ("new", "New (exploring)"),
+    ("current", "Current"),
+    ("loyal", "Loyal"),
+    ("prospective", "Prospective (may return)"),
+    ("strategic", "Strategic"),
+    ("exchange", "Exchange"),
+    ("project", "Project-based"),
+]
+
 
 class ResPartner(models.Model):
     _name = "res.partner"
@@ -109,6 +129,19 @@ class ResPartner(models.Model):
         help="Last interaction plus the contact interval of the customer's tier.")
     care_overdue = fields.Boolean(
         compute="_compute_care_overdue", search="_search_care_overdue")
+    # RFM and relationship kind: company-wide quantiles, recomputed nightly by the engine.
+    rfm_recency = fields.Integer(string="Recency Score", readonly=True, copy=False)
+    rfm_frequency = fields.Integer(string="Frequency Score", readonly=True, copy=False)
+    rfm_monetary = fields.Integer(string="Monetary Score", readonly=True, copy=False)
+    rfm_segment = fields.Selection(RFM_SEGMENTS, string="RFM Segment", readonly=True,
+                                   copy=False, index="btree_not_null")
+    relationship_kind = fields.Selection(
+        RELATIONSHIP_KINDS, index="btree_not_null", copy=False,
+        help="Derived from purchases (new, current, loyal, prospective) unless set by hand; "
+        "strategic, exchange and project-based relationships are set by hand.")
+    relationship_kind_manual = fields.Boolean(
+        string="Relationship Set by Hand", copy=False,
+        help="Keep the relationship kind staff chose instead of deriving it.")
     # The care standard of the customer's tier, shown on its form.
     tier_color = fields.Integer(related="tier_id.color")
     tier_contact_interval_days = fields.Integer(related="tier_id.contact_interval_days")
@@ -157,6 +190,12 @@ class ResPartner(models.Model):
         domain = expression.OR(domains)
         return ["!", *domain] if operator in ("!=", "not in") else domain
 
+    def write(self, vals):
+        # A relationship kind chosen by staff is kept by the nightly derivation.
+        if "relationship_kind" in vals and "relationship_kind_manual" not in vals:
+            vals = dict(vals, relationship_kind_manual=bool(vals["relationship_kind"]))
+        return super().write(vals)
+
     @api.depends("birthday")
     def _compute_birthday_month(self):
         for partner in self:
@@ -192,7 +231,9 @@ class ResPartner(models.Model):
         return super()._commercial_fields() + [
             "tier_id", "tier_since", "tier_grace_until", "tier_override_id",
             "tier_override_reason", "tier_override_until", "tier_currency_id", "tier_revenue",
-            "tier_order_count", "first_order_date", "last_order_date", "last_interaction_date"]
+            "tier_order_count", "first_order_date", "last_order_date", "last_interaction_date",
+            "rfm_recency", "rfm_frequency", "rfm_monetary", "rfm_segment", "relationship_kind",
+            "relationship_kind_manual"]
 
     def action_recompute_tier(self):
         self.env["crm.vn.tier.engine"]._recompute(self)

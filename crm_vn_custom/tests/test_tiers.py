@@ -308,3 +308,75 @@ class TestTierBatch(TierCommon):
         self.assertEqual(len(self.env["crm.vn.tier.history"].search(
             [("partner_id", "in", partners.ids)])), 2010)
         self.assertIn("Thành viên", partners[-1].message_ids[:1].body)
+
+
+@tagged("post_install", "-at_install")
+class TestRfmAndRelationship(TierCommon):
+    def test_rfm_quantiles_segments_and_relationship_kinds(self):
+        champion, sleeper, newcomer, lapsed, prospect = (
+            self._customer(name) for name in ("Vô địch", "Ngủ đông", "Mới", "Lâu không mua",
+                                               "Chưa mua"))
+        prospect.customer_rank = 1
+        for days in (400, 200, 60, 20, 5):
+            self._order(champion, 30, days_ago=days)
+        for days in (700, 650, 600):
+            self._order(sleeper, 10, days_ago=days)
+        self._order(newcomer, 2, days_ago=10)
+        self._order(lapsed, 1, days_ago=300)
+        self.engine._recompute_rfm(self.company)
+        self.assertEqual((champion.rfm_recency, champion.rfm_frequency, champion.rfm_monetary),
+                         (5, 5, 5))
+        self.assertEqual(champion.rfm_segment, "champions")
+        self.assertEqual(newcomer.rfm_segment, "new")
+        self.assertEqual(sleeper.rfm_recency, 2)
+        self.assertEqual(lapsed.rfm_segment, "potential")
+        self.assertFalse(prospect.rfm_segment)
+        self.assertEqual(
+            [p.relationship_kind for p in (champion, sleeper, newcomer, lapsed, prospect)],
+            ["loyal", "prospective", "current", "prospective", "new"])
+
+    def test_relationship_kind_set_by_hand_is_kept(self):
+        partner = self._customer("Đối tác")
+        self._order(partner, 1)
+        partner.relationship_kind = "strategic"
+        self.engine._recompute_rfm(self.company)
+        self.assertEqual(partner.relationship_kind, "strategic")
+        self.assertTrue(partner.relationship_kind_manual)
+
+
+@tagged("post_install", "-at_install")
+class TestTierCron(TierCommon):
+    def test_cron_works_in_batches_resumes_and_is_idempotent(self):
+        customers = [self._customer(f"Khách {index}") for index in range(5)]
+        for customer in customers:
+            self._order(customer, 1, confirm=False).with_context(
+                crm_vn_skip_tier_recompute=True).action_confirm()
+        self.assertFalse(any(c.tier_id for c in customers), "bulk loads skip the hook")
+        self.env["ir.config_parameter"].set_param("crm_vn_custom.tier_batch_size", 3)
+        self.env["ir.config_parameter"].set_param("crm_vn_custom.tier_cursor", False)
+        engine = self.engine
+        for _run in range(200):  # the cron framework calls again while work remains
+            cursor_before = self.env["ir.config_parameter"].get_param("crm_vn_custom.tier_cursor")
+            engine._cron_recompute_all()
+            if self.env["ir.config_parameter"].get_param(
+                    "crm_vn_custom.tier_cursor") == cursor_before:
+                break
+        self.assertEqual([c.tier_id for c in customers], [self.member] * 5)
+        self.assertTrue(all(c.rfm_segment for c in customers))
+        history = self.env["crm.vn.tier.history"].search_count(
+            [("partner_id", "in", [c.id for c in customers])])
+        engine._cron_recompute_all()  # a rerun the same day changes nothing
+        self.assertEqual(self.env["crm.vn.tier.history"].search_count(
+            [("partner_id", "in", [c.id for c in customers])]), history)
+
+    def test_upgrade_mails_the_customer_when_configured(self):
+        self.company.crm_vn_tier_upgrade_mail_template_id = self.env.ref(
+            "crm_vn_custom.mail_template_tier_upgrade")
+        customer = self._customer("Chị Thư", email="thu@example.vn")
+        self._order(customer, 1)
+        mail = self.env["mail.mail"].search([("recipient_ids", "in", customer.ids)], limit=1)
+        if not mail:
+            mail = self.env["mail.mail"].search([("email_to", "ilike", "thu@example.vn")],
+                                                limit=1)
+        self.assertTrue(mail)
+        self.assertIn("Thành viên", mail.subject)

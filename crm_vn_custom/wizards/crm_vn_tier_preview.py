@@ -60,6 +60,7 @@ class CrmVnTierPreview(models.TransientModel):
         engine = self.env["crm.vn.tier.engine"]
         partners = self.env["res.partner"].browse(engine._customers_of(self.company_id))
         engine._recompute(partners)
+        engine._recompute_rfm(self.company_id)
         return {"type": "ir.actions.client", "tag": "display_notification", "params": {
             "type": "success", "next": {"type": "ir.actions.act_window_close"},
             "message": self.env._("Tiers of %s customers recomputed.", len(partners))}}
