@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount
 
 
 class CrmVnTier(models.Model):
@@ -28,6 +29,10 @@ class CrmVnTier(models.Model):
         "company currency.")
     min_order_count = fields.Integer(
         string="Minimum Orders", help="Confirmed orders in the window.")
+    min_points = fields.Float(
+        string="Minimum Loyalty Points", digits=(16, 2),
+        help="Points earned in the company's loyalty programmes over the window; leave 0 to "
+        "tier by revenue and orders only, or set revenue to 0 to tier by points.")
 
     # Care standard (quy chuẩn chăm sóc).
     contact_interval_days = fields.Integer(
@@ -61,7 +66,8 @@ class CrmVnTier(models.Model):
         ("code_company_uniq", "unique(company_id, code)",
          "Two tiers of a company cannot have the same code."),
         ("values_positive",
-         "CHECK(min_revenue >= 0 AND min_order_count >= 0 AND contact_interval_days >= 0 "
+         "CHECK(min_revenue >= 0 AND min_order_count >= 0 AND min_points >= 0 "
+         "AND contact_interval_days >= 0 "
          "AND complaint_response_hours >= 0 AND complaint_resolution_hours >= 0 "
          "AND discount_percent >= 0 AND points_multiplier >= 0)",
          "Tier thresholds and care standards cannot be negative."),
@@ -74,7 +80,8 @@ class CrmVnTier(models.Model):
         for tier in self:
             tier.partner_count = counts.get(tier, 0)
 
-    @api.constrains("rank", "min_revenue", "min_order_count", "company_id", "active")
+    @api.constrains("rank", "min_revenue", "min_order_count", "min_points", "company_id",
+                    "active")
     def _check_thresholds_rise_with_rank(self):
         if self.env.context.get("crm_vn_defer_tier_check"):
             return
@@ -82,13 +89,17 @@ class CrmVnTier(models.Model):
             tiers = self.search([("company_id", "=", company.id)], order="rank")
             for lower, higher in zip(tiers, tiers[1:], strict=False):
                 if (higher.min_revenue < lower.min_revenue
-                        or higher.min_order_count < lower.min_order_count):
+                        or higher.min_order_count < lower.min_order_count
+                        or higher.min_points < lower.min_points):
                     raise ValidationError(self.env._(
                         "Tier %(higher)s ranks above %(lower)s, so its thresholds must be at "
-                        "least as high (revenue %(h_rev)s < %(l_rev)s or orders %(h_cnt)s < "
-                        "%(l_cnt)s).", higher=higher.name, lower=lower.name,
-                        h_rev=higher.min_revenue, l_rev=lower.min_revenue,
-                        h_cnt=higher.min_order_count, l_cnt=lower.min_order_count))
+                        "least as high (revenue %(h_rev)s < %(l_rev)s, orders %(h_cnt)s < "
+                        "%(l_cnt)s or points %(h_pts)s < %(l_pts)s).",
+                        higher=higher.name, lower=lower.name,
+                        h_rev=format_amount(self.env, higher.min_revenue, company.currency_id),
+                        l_rev=format_amount(self.env, lower.min_revenue, company.currency_id),
+                        h_cnt=higher.min_order_count, l_cnt=lower.min_order_count,
+                        h_pts=higher.min_points, l_pts=lower.min_points))
 
     @api.constrains("discount_percent")
     def _check_discount(self):

@@ -11,7 +11,7 @@ _logger = logging.getLogger(__name__)
 # Written by SQL: the ORM cache of these must be dropped afterwards.
 TIER_FIELDS = [
     "tier_id", "tier_since", "tier_grace_until", "tier_override_id", "tier_override_reason",
-    "tier_override_until", "tier_revenue", "tier_order_count", "tier_currency_id",
+    "tier_override_until", "tier_revenue", "tier_order_count", "tier_points", "tier_currency_id",
     "first_order_date", "last_order_date", "last_interaction_date", "next_care_date",
 ]
 
@@ -49,12 +49,22 @@ STATS_QUERY = """
            AND am.company_id = %(company)s AND am.invoice_date >= %(cutoff)s::date
            AND p.commercial_partner_id = ANY(%(pids)s)
       GROUP BY p.commercial_partner_id
+    ), points AS (
+        SELECT p.commercial_partner_id AS pid, SUM(h.issued) AS issued
+          FROM loyalty_history h
+          JOIN loyalty_card lc ON lc.id = h.card_id
+          JOIN loyalty_program lp ON lp.id = lc.program_id
+          JOIN res_partner p ON p.id = lc.partner_id
+         WHERE lp.program_type = 'loyalty' AND lp.company_id = %(company)s
+           AND h.create_date >= %(cutoff)s AND p.commercial_partner_id = ANY(%(pids)s)
+      GROUP BY p.commercial_partner_id
     )
     SELECT pid, COALESCE(o.revenue, 0) - COALESCE(r.amount, 0), COALESCE(o.order_count, 0),
-           o.first_order, o.last_order
+           o.first_order, o.last_order, COALESCE(pt.issued, 0)
       FROM unnest(%(pids)s::int[]) AS pid
  LEFT JOIN orders o USING (pid)
  LEFT JOIN refunds r USING (pid)
+ LEFT JOIN points pt USING (pid)
 """
 
 UPDATE_QUERY = """
@@ -66,6 +76,7 @@ UPDATE_QUERY = """
            tier_override_until = CASE WHEN v.override_id IS NULL THEN NULL
                                       ELSE p.tier_override_until END,
            tier_revenue = v.revenue, tier_order_count = v.order_count,
+           tier_points = v.points,
            tier_currency_id = %(currency)s,
            first_order_date = v.first_order, last_order_date = v.last_order,
            last_interaction_date = GREATEST(p.last_interaction_date, v.last_order),
@@ -75,9 +86,9 @@ UPDATE_QUERY = """
            write_date = %(now)s, write_uid = %(uid)s
       FROM unnest(%(pids)s::int[], %(tiers)s::int[], %(since)s::date[], %(grace)s::date[],
                   %(overrides)s::int[], %(revenues)s::numeric[], %(counts)s::int[],
-                  %(firsts)s::date[], %(lasts)s::date[])
+                  %(firsts)s::date[], %(lasts)s::date[], %(points)s::numeric[])
            AS v(pid, tier_id, tier_since, grace_until, override_id, revenue, order_count,
-                first_order, last_order)
+                first_order, last_order, points)
  LEFT JOIN crm_vn_tier t ON t.id = v.tier_id
      WHERE p.commercial_partner_id = v.pid
 """
@@ -207,13 +218,16 @@ class CrmVnTierEngine(models.AbstractModel):
 
     @api.model
     def _stats(self, company, partner_ids):
-        """{partner id: (revenue, order count, first order date, last order date)}."""
+        """{partner id: (revenue, order count, first order date, last order date, loyalty
+        points earned)}, all but the order dates over the tier window."""
         self.env["sale.order"].flush_model(
             ["state", "company_id", "partner_id", "date_order", "amount_untaxed", "currency_rate"])
         self.env["account.move"].flush_model(
             ["move_type", "state", "company_id", "partner_id", "invoice_date",
              "amount_untaxed_signed"])
         self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env["loyalty.history"].flush_model(["card_id", "issued"])
+        self.env["loyalty.card"].flush_model(["program_id", "partner_id"])
         self.env.cr.execute(STATS_QUERY, {
             "cutoff": self._window_cutoff(company), "company": company.id, "pids": partner_ids})
         return {row[0]: row[1:] for row in self.env.cr.fetchall()}
@@ -224,13 +238,13 @@ class CrmVnTierEngine(models.AbstractModel):
             [("company_id", "=", company.id)], order="rank desc")
 
     @api.model
-    def _qualifying_tier(self, tiers, revenue, order_count, thresholds=None):
-        """The highest tier whose rules are met; ``thresholds`` ({tier: (revenue, orders)})
-        lets the preview try rules before they are saved."""
+    def _qualifying_tier(self, tiers, revenue, order_count, points, thresholds=None):
+        """The highest tier whose rules are met; ``thresholds`` ({tier: (revenue, orders,
+        points)}) lets the preview try rules before they are saved."""
         for tier in tiers:
-            min_revenue, min_orders = (thresholds or {}).get(
-                tier, (tier.min_revenue, tier.min_order_count))
-            if revenue >= min_revenue and order_count >= min_orders:
+            min_revenue, min_orders, min_points = (thresholds or {}).get(
+                tier, (tier.min_revenue, tier.min_order_count, tier.min_points))
+            if revenue >= min_revenue and order_count >= min_orders and points >= min_points:
                 return tier
         return tiers.browse()
 
@@ -247,12 +261,12 @@ class CrmVnTierEngine(models.AbstractModel):
         today = fields.Date.context_today(self)
         grace = timedelta(days=company.crm_vn_tier_grace_days)
         columns = {key: [] for key in ("pids", "tiers", "since", "grace", "overrides",
-                                       "revenues", "counts", "firsts", "lasts")}
+                                       "revenues", "counts", "firsts", "lasts", "points")}
         changes = []
         for pid, tier_id, since, grace_until, override_id, override_until in self.env.cr.fetchall():
-            revenue, order_count, first_order, last_order = stats[pid]
+            revenue, order_count, first_order, last_order, points = stats[pid]
             current = Tier.browse(tier_id)
-            qualified = self._qualifying_tier(tiers, revenue, order_count)
+            qualified = self._qualifying_tier(tiers, revenue, order_count, points)
             target, cause = current, None
             if override_id and override_until and override_until < today:
                 override_id, target, cause, grace_until = None, qualified, "override_end", None
@@ -270,7 +284,8 @@ class CrmVnTierEngine(models.AbstractModel):
                 changes.append((pid, current, target, cause or "automatic"))
             for key, value in zip(columns, (pid, target.id or None, since, grace_until,
                                             override_id or None,
-                                            revenue, order_count, first_order, last_order),
+                                            revenue, order_count, first_order, last_order,
+                                            points),
                                   strict=True):
                 columns[key].append(value)
         self.env.cr.execute(UPDATE_QUERY, dict(

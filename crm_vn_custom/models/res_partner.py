@@ -119,6 +119,9 @@ class ResPartner(models.Model):
         string="Revenue in Window", currency_field="tier_currency_id", readonly=True, copy=False,
         help="Untaxed revenue of confirmed orders in the tier window, less refunds.")
     tier_order_count = fields.Integer(string="Orders in Window", readonly=True, copy=False)
+    tier_points = fields.Float(
+        string="Points Earned in Window", readonly=True, copy=False, digits=(16, 2),
+        help="Loyalty points earned over the tier window, when tiers count points.")
     first_order_date = fields.Date(readonly=True, copy=False)
     last_order_date = fields.Date(readonly=True, copy=False, index="btree_not_null")
     days_since_last_order = fields.Integer(compute="_compute_days_since_last_order")
@@ -231,7 +234,8 @@ class ResPartner(models.Model):
         return super()._commercial_fields() + [
             "tier_id", "tier_since", "tier_grace_until", "tier_override_id",
             "tier_override_reason", "tier_override_until", "tier_currency_id", "tier_revenue",
-            "tier_order_count", "first_order_date", "last_order_date", "last_interaction_date",
+            "tier_order_count", "tier_points", "first_order_date", "last_order_date",
+            "last_interaction_date",
             "rfm_recency", "rfm_frequency", "rfm_monetary", "rfm_segment", "relationship_kind",
             "relationship_kind_manual"]
 

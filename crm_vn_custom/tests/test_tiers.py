@@ -108,6 +108,25 @@ class TestTierQualification(TierCommon):
         self.assertEqual(customer.tier_id, self.silver, "a downgrade waits for the grace period")
         self.assertEqual(customer.tier_grace_until, fields.Date.today() + timedelta(days=90))
 
+    def test_loyalty_points_earned_in_window_can_qualify(self):
+        self.gold.min_points = 500
+        self.silver.min_points = 100
+        program = self.env["loyalty.program"].create({
+            "name": "Tích điểm", "program_type": "loyalty", "company_id": self.company.id})
+        customer = self._customer("Chị Ngọc")
+        card = self.env["loyalty.card"].create({"program_id": program.id,
+                                                "partner_id": customer.id})
+        self.env["loyalty.history"].create({"card_id": card.id, "issued": 60,
+                                            "description": "Đơn hàng"})
+        self._order(customer, 6)
+        self._order(customer, 6)
+        self.assertEqual(customer.tier_points, 60)
+        self.assertEqual(customer.tier_id, self.member, "revenue is enough, points are not")
+        self.env["loyalty.history"].create({"card_id": card.id, "issued": 40,
+                                            "description": "Sinh nhật"})
+        self.engine._recompute(customer)
+        self.assertEqual((customer.tier_points, customer.tier_id), (100, self.silver))
+
     def test_contacts_show_the_tier_of_their_company(self):
         company = self._customer("Công ty Minh Phát", is_company=True)
         buyer = self._customer("Lê Minh", parent_id=company.id)

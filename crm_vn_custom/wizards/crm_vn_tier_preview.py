@@ -20,14 +20,15 @@ class CrmVnTierPreview(models.TransientModel):
         tiers = self.env["crm.vn.tier"].search([("company_id", "=", company.id)], order="rank")
         values["line_ids"] = [fields.Command.create({
             "tier_id": tier.id, "min_revenue": tier.min_revenue,
-            "min_order_count": tier.min_order_count, "current_count": tier.partner_count,
+            "min_order_count": tier.min_order_count, "min_points": tier.min_points,
+            "current_count": tier.partner_count,
         }) for tier in tiers]
         return values
 
     def action_preview(self):
         self.ensure_one()
         engine = self.env["crm.vn.tier.engine"]
-        thresholds = {line.tier_id: (line.min_revenue, line.min_order_count)
+        thresholds = {line.tier_id: (line.min_revenue, line.min_order_count, line.min_points)
                       for line in self.line_ids}
         tiers = engine._tiers_by_rank(self.company_id)
         counts = dict.fromkeys(tiers, 0)
@@ -35,8 +36,8 @@ class CrmVnTierPreview(models.TransientModel):
         no_tier = 0
         for start in range(0, len(partners), engine.BATCH_SIZE):
             stats = engine._stats(self.company_id, partners[start:start + engine.BATCH_SIZE])
-            for revenue, order_count, _first, _last in stats.values():
-                tier = engine._qualifying_tier(tiers, revenue, order_count, thresholds)
+            for revenue, order_count, _first, _last, points in stats.values():
+                tier = engine._qualifying_tier(tiers, revenue, order_count, points, thresholds)
                 if tier:
                     counts[tier] += 1
                 else:
@@ -51,7 +52,8 @@ class CrmVnTierPreview(models.TransientModel):
         # Checked once all are written: in between, ranks may be briefly out of order.
         for line in self.line_ids.with_context(crm_vn_defer_tier_check=True):
             line.tier_id.write({"min_revenue": line.min_revenue,
-                                "min_order_count": line.min_order_count})
+                                "min_order_count": line.min_order_count,
+                                "min_points": line.min_points})
         self.line_ids.tier_id._check_thresholds_rise_with_rank()
         return self.action_recompute()
 
@@ -81,5 +83,6 @@ class CrmVnTierPreviewLine(models.TransientModel):
     currency_id = fields.Many2one(related="tier_id.currency_id")
     min_revenue = fields.Monetary(string="Minimum Revenue", currency_field="currency_id")
     min_order_count = fields.Integer(string="Minimum Orders")
+    min_points = fields.Float(string="Minimum Loyalty Points", digits=(16, 2))
     current_count = fields.Integer(string="Customers Now")
     preview_count = fields.Integer(string="Customers With These Rules", readonly=True)
