@@ -2,7 +2,7 @@
 PYTHON ?= python3
 DEV = $(PYTHON) tools/dev.py
 
-.PHONY: demo stop test lint bench pot status
+.PHONY: demo stop test test-core lint pot status
 
 demo:  ## a running Vietnamese demo on http://localhost:8069
 	@$(DEV) demo
@@ -16,8 +16,8 @@ test:  ## lint, fresh install, the test suite, upgrade and uninstall checks
 lint:
 	@$(DEV) test --lint-only
 
-bench:  ## benchmarks at scale (see bench/README.md)
-	@$(DEV) bench $(BENCH_ARGS)
+test-core:  ## Odoo's own tests of the extended apps, bare vs with the addon (long)
+	@$(DEV) core-tests
 
 pot:  ## regenerate i18n/crm_vn_custom.pot from the test database
 	@$(DEV) pot

@@ -486,6 +486,33 @@ def cmd_pot(_args):
     say(f"{pot.name} exported; vi.po has {len(untranslated)} term(s) left to translate")
 
 
+CORE_APPS = ("crm", "loyalty", "sale_loyalty", "sale_management", "contacts")
+
+
+def cmd_core_tests(_args):
+    """Odoo's own tests of the apps the addon extends, on bare Odoo and with the addon:
+    fails when a test fails only with the addon installed."""
+    db = prepare()
+    failures = {}
+    for label, modules in (("bare", ",".join(CORE_APPS)), ("addon", ADDON)):
+        name = f"crm_vn_core_{label}"
+        drop_database(db, name)
+        log = LOCAL / f"core-tests-{label}.log"
+        log.unlink(missing_ok=True)
+        say(f"Odoo's own tests of {', '.join(CORE_APPS)} ({label}; log in {log})")
+        subprocess.run(odoo_cmd("-d", name, "-i", modules, "--stop-after-init", "--logfile",
+                                str(log), "--test-tags", ",".join("/" + app for app in CORE_APPS)),
+                       env=odoo_env(), cwd=ROOT, check=False)
+        failed = re.findall(r" (?:FAIL|ERROR): (?:Subtest )?(\S+)", log.read_text(errors="replace"))
+        failures[label] = set(failed)
+        say(f"{label}: {len(failures[label])} failing test(s)")
+    new = sorted(failures["addon"] - failures["bare"])
+    if new:
+        print("\n".join(new), file=sys.stderr)
+        raise SetupError(f"{len(new)} of Odoo's own tests fail only with {ADDON} installed")
+    say(f"no test of Odoo's own apps fails because of {ADDON}")
+
+
 def cmd_status(_args):
     find_odoo()
     pid = odoo_pid()
@@ -499,6 +526,7 @@ def main():
     sub.add_parser("stop").set_defaults(func=cmd_stop)
     sub.add_parser("status").set_defaults(func=cmd_status)
     sub.add_parser("pot").set_defaults(func=cmd_pot)
+    sub.add_parser("core-tests").set_defaults(func=cmd_core_tests)
     test = sub.add_parser("test")
     test.add_argument("--lint-only", action="store_true")
     test.add_argument("pytest_args", nargs="*", help="what to pass to pytest (default: all tests)")

@@ -61,7 +61,10 @@ class CrmVnPhoneMixin(models.AbstractModel):
     def write(self, vals):
         if any(vals.get(fname) for fname in self._crm_vn_phone_fields):
             if "country_id" in vals:
-                country = self.env["res.country"].browse(vals["country_id"])
+                # Merges of leads pass the country as a record, forms as an id.
+                country = vals["country_id"]
+                if not isinstance(country, models.BaseModel):
+                    country = self.env["res.country"].browse(country)
             else:
                 country = self.country_id if len(self.country_id) == 1 else self.env["res.country"]
             vals = dict(vals)

@@ -54,6 +54,7 @@ class TestDuplicates(CrmVnCommon):
         order = self.env["sale.order"].create({
             "partner_id": duplicate.id, "company_id": self.company.id,
             "order_line": [(0, 0, {"product_id": product.id})]})
+        order.action_confirm()
         lead = self.env["crm.lead"].create({"name": "Mua thêm", "partner_id": duplicate.id})
         program = self.env["loyalty.program"].create({
             "name": "Tích điểm", "program_type": "loyalty", "company_id": self.company.id})
@@ -70,6 +71,7 @@ class TestDuplicates(CrmVnCommon):
         self.assertEqual(lead.partner_id, self.existing)
         self.assertEqual(card.partner_id, self.existing)
         self.assertEqual(card.points, 120)
+        self.assertEqual(self.existing.tier_order_count, 1, "the merged order counts at once")
 
 
 @tagged("post_install", "-at_install")

@@ -63,3 +63,15 @@ class TestVietnamesePhoneNumbers(CrmVnCommon):
         partner = lead._create_customer()
         self.assertEqual(partner.source_id, zalo)
         self.assertEqual(partner.mobile, "+84 903 123 456")
+
+    def test_merging_leads_keeps_a_normalised_number(self):
+        # Odoo's lead merge writes the country as a record, not an id.
+        leads = self.env["crm.lead"].create([
+            {"name": "Lead 1", "type": "opportunity", "mobile": "0903 123 456",
+             "country_id": self.vietnam.id, "company_id": self.company.id},
+            {"name": "Lead 2", "type": "opportunity", "mobile": "+84 903 123 456",
+             "country_id": self.vietnam.id, "company_id": self.company.id},
+        ])
+        merged = leads.merge_opportunity()
+        self.assertEqual(merged.mobile, "+84 903 123 456")
+        self.assertEqual(merged.country_id, self.vietnam)

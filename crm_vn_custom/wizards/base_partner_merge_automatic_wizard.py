@@ -11,4 +11,9 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         partners = self.env["res.partner"].browse(partner_ids)
         if extra_checks and len(set(partners.mapped("email_normalized")) - {False}) <= 1:
             extra_checks = False
-        return super()._merge(partner_ids, dst_partner=dst_partner, extra_checks=extra_checks)
+        result = super()._merge(partner_ids, dst_partner=dst_partner, extra_checks=extra_checks)
+        # The kept customer now owns the merged ones' orders: its tier reflects them at once.
+        survivors = partners.exists()
+        if survivors:
+            self.env["crm.vn.tier.engine"].sudo()._recompute(survivors)
+        return result
