@@ -337,6 +337,7 @@ def cmd_demo(_args):
         say(f"creating the demo database {DEMO_DB} (Vietnamese, with demo data; a few minutes)")
         run_odoo(["-d", DEMO_DB, "-i", ADDON, "--load-language=vi_VN"],
                  LOCAL / "demo-install.log", "installing the demo database")
+        odoo_shell(DEMO_DB, DEMO_ADMIN_SETUP, LOCAL / "demo-admin.log", "setting up the admin")
         stamp.write_text(fingerprint)
     elif not stamp.exists() or stamp.read_text() != fingerprint:
         if pid:
@@ -448,15 +449,8 @@ def check_uninstall(db):
     drop_database(db, BARE_DB)
     run_odoo(["-d", BARE_DB, "-i", ADDON, "--without-demo=all"], LOCAL / "test-bare-install.log",
              "installing the addon without demo data")
-    log = LOCAL / "test-uninstall.log"
-    log.unlink(missing_ok=True)
-    with open(ROOT / "tools" / "check_uninstall.py", "rb") as script:
-        res = subprocess.run(odoo_cmd("-d", BARE_DB, "--no-http", "--logfile", str(log),
-                                      command=["shell"]),
-                             stdin=script, env=odoo_env(), cwd=ROOT, check=False)
-    if res.returncode or log_problems(log):
-        print("\n".join(log_problems(log)), file=sys.stderr)
-        raise SetupError(f"uninstalling the addon left problems; see {log}")
+    odoo_shell(BARE_DB, (ROOT / "tools" / "check_uninstall.py").read_text(),
+               LOCAL / "test-uninstall.log", "uninstalling the addon")
 
 
 def cmd_pot(_args):
@@ -511,6 +505,26 @@ def cmd_core_tests(_args):
         print("\n".join(new), file=sys.stderr)
         raise SetupError(f"{len(new)} of Odoo's own tests fail only with {ADDON} installed")
     say(f"no test of Odoo's own apps fails because of {ADDON}")
+
+
+# The demo's administrator works in the Vietnamese company, in Vietnamese.
+DEMO_ADMIN_SETUP = """
+company = env.ref("crm_vn_custom.company_sao_viet")
+env.ref("base.user_admin").write({
+    "company_ids": [(4, company.id)], "company_id": company.id,
+    "lang": "vi_VN", "tz": "Asia/Ho_Chi_Minh"})
+env.cr.commit()
+"""
+
+
+def odoo_shell(dbname, code, log, what):
+    log.unlink(missing_ok=True)
+    res = subprocess.run(odoo_cmd("-d", dbname, "--no-http", "--logfile", str(log),
+                                  command=["shell"]),
+                         input=code.encode(), env=odoo_env(), cwd=ROOT, check=False)
+    if res.returncode or log_problems(log):
+        print("\n".join(log_problems(log)), file=sys.stderr)
+        raise SetupError(f"{what} failed; see {log}")
 
 
 def cmd_status(_args):

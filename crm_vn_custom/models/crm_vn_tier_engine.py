@@ -177,17 +177,23 @@ class CrmVnTierEngine(models.AbstractModel):
     BATCH_SIZE = 2000
 
     @api.model
+    def _main_company(self):
+        """The company that tiers customers shared between companies: the first one."""
+        return self.env["res.company"].sudo().search([], order="id", limit=1)
+
+    @api.model
     def _scope_company(self, partner):
-        return partner.company_id or self.env["res.company"].search([], limit=1)
+        return partner.company_id or self._main_company()
 
     @api.model
     def _recompute(self, partners, orders=None):
         """Recompute the tiers of these customers (their commercial entities) now;
         ``orders`` are what triggered it, recorded in the tier history."""
         partners = partners.commercial_partner_id
+        main = self._main_company()
         by_company = {}
         for partner in partners:
-            by_company.setdefault(self._scope_company(partner), []).append(partner.id)
+            by_company.setdefault(partner.company_id or main, []).append(partner.id)
         changes = []
         for company, partner_ids in by_company.items():
             for start in range(0, len(partner_ids), self.BATCH_SIZE):
@@ -206,7 +212,7 @@ class CrmVnTierEngine(models.AbstractModel):
             query += " ORDER BY p.id" + (" LIMIT %(limit)s" if limit else "")
         self.env.cr.execute(query, {
             "after": after_id, "limit": limit, "company": company.id if company else None,
-            "is_main": bool(company) and company == self.env["res.company"].search([], limit=1),
+            "is_main": bool(company) and company == self._main_company(),
         })
         rows = self.env.cr.fetchall()
         return rows[0][0] if count else [row[0] for row in rows]
@@ -352,7 +358,7 @@ class CrmVnTierEngine(models.AbstractModel):
         self.env["res.partner"].flush_model()
         self.env.cr.execute(RFM_UPDATE, {
             "company": company.id,
-            "is_main": company == self.env["res.company"].search([], limit=1),
+            "is_main": company == self._main_company(),
             "new_since": today - timedelta(days=90),
             "current_since": today - timedelta(days=180),
             "loyal_before": today - timedelta(days=365),
@@ -375,7 +381,7 @@ class CrmVnTierEngine(models.AbstractModel):
         remaining = self._customers_of(after_id=batch[-1:].id or last_id, count=True)
         param.set_param("crm_vn_custom.tier_cursor", f"{today}:{batch[-1:].id or last_id}")
         if batch and not remaining:
-            for company in self.env["res.company"].search([]):
+            for company in self.env["res.company"].sudo().search([]):
                 self._recompute_rfm(company)
         _logger.info("Customer tiers: %s recomputed, %s remaining", len(batch), remaining)
         self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
