@@ -321,16 +321,6 @@ class ResPartner(models.Model):
             keys.add(("vat", partner.vat))
         return keys
 
-    def action_open_duplicates(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Possible duplicates of %s", self.display_name),
-            "res_model": "res.partner",
-            "view_mode": "list,form",
-            "domain": [("id", "in", (self | self.duplicate_partner_ids).ids)],
-        }
-
     def action_merge_duplicates(self):
         """Odoo's own merge wizard, pre-filled: it moves orders, leads, loyalty cards and
         every other record pointing to the merged customers onto the one kept."""
