@@ -416,7 +416,7 @@ def cmd_test(args):
 
 
 def lint():
-    paths = [ADDON, "tools", "bench"]
+    paths = [path for path in (ADDON, "tools", "bench", "conftest.py") if (ROOT / path).exists()]
     subprocess.run([sys.executable, "-m", "ruff", "check", *paths], cwd=ROOT, check=True)
     subprocess.run([sys.executable, "-m", "pylint", "--rcfile", str(ROOT / ".pylintrc"), ADDON],
                    cwd=ROOT, check=True, env=odoo_env())
