@@ -29,6 +29,7 @@
         "data/crm_vn_tier_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
+        "views/res_country_state_views.xml",
         "views/res_partner_views.xml",
         "views/crm_vn_segment_views.xml",
         "views/crm_vn_tier_views.xml",

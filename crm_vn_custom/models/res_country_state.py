@@ -13,10 +13,6 @@ class ResCountryState(models.Model):
         domain="[('country_id', '=', country_id)]",
         help="The provincial unit this one became part of in an administrative reform.",
     )
-    merged_state_ids = fields.One2many(
-        "res.country.state", "merged_into_id", string="Merged Units",
-        context={"active_test": False},
-    )
     merge_date = fields.Date(help="Date the merger took effect.")
 
     def _current_unit(self):

@@ -266,10 +266,8 @@ class ResPartner(models.Model):
             partner.sudo().write({
                 "tier_override_id": tier.id, "tier_override_reason": reason,
                 "tier_override_until": date_end, "tier_grace_until": False,
+                "tier_id": tier.id, "tier_since": today if tier != old else partner.tier_since,
             })
-            if tier != old:
-                partner.sudo().write({"tier_id": tier.id,
-                                      "tier_since": fields.Date.context_today(self)})
             self.env["crm.vn.tier.history"].sudo().create({
                 "partner_id": partner.id, "company_id": engine._scope_company(partner).id,
                 "old_tier_id": old.id, "new_tier_id": tier.id, "cause": "override",
