@@ -2,7 +2,7 @@
     "name": "Vietnam CRM Customer Care",
     "summary": "Customer care for Vietnamese companies: one customer database, tiers, "
     "care standards, loyalty points, greetings and role-based access",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "website": "https://github.com/crm-vn/crm_vn_custom",
     "author": "crm_vn_custom developers",
@@ -21,6 +21,7 @@
         "utm",
     ],
     "data": [
+        "security/crm_vn_groups.xml",
         "security/ir.model.access.csv",
         "security/crm_vn_security.xml",
         "data/res_country_state_data.xml",
@@ -34,8 +35,10 @@
         "views/crm_vn_segment_views.xml",
         "views/crm_vn_tier_views.xml",
         "views/res_config_settings_views.xml",
+        "views/crm_vn_audit_log_views.xml",
         "wizards/crm_vn_province_migration_views.xml",
         "wizards/crm_vn_tier_wizard_views.xml",
+        "wizards/crm_vn_staff_transfer_views.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -50,7 +53,9 @@
     "assets": {
         "web.assets_backend": [
             "crm_vn_custom/static/src/import/*",
+            "crm_vn_custom/static/src/export/*",
         ],
     },
+    "post_init_hook": "_post_init_hook",
     "installable": True,
 }

@@ -1,4 +1,6 @@
 from . import crm_vn_phone_mixin
+from . import crm_vn_protected_data_mixin
+from . import crm_vn_audit_log
 from . import crm_vn_demo_data
 from . import crm_vn_care_channel
 from . import crm_vn_tier
@@ -8,6 +10,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_country_state
 from . import res_partner
+from . import res_users
 from . import crm_vn_segment
 from . import crm_lead
 from . import sale_order

@@ -81,6 +81,7 @@ class CrmVnDemoData(models.AbstractModel):
         self._generate_duplicate(company, customers[1])
         self._generate_orders(company, customers, rng)
         self._generate_leads(company, customers, teams, lead_count, rng)
+        self._generate_reassignments(customers, teams)
         _logger.info("Vietnamese demo data: %s customers generated for %s",
                      len(customers), company.name)
 
@@ -195,6 +196,18 @@ class CrmVnDemoData(models.AbstractModel):
         # A few recent quotations still waiting for the customer.
         recent = orders.filtered(lambda o: o.date_order > now - relativedelta(months=1))[:10]
         recent.copy()
+
+    def _generate_reassignments(self, customers, teams):
+        """A team leader rebalances the workload: the audit log shows who moved which
+        customers, from whom to whom, and why."""
+        for team in teams.filtered("user_id"):
+            members = team.member_ids - team.user_id
+            if len(members) < 2:
+                continue
+            moved = customers.filtered(lambda c, giver=members[0]: c.user_id == giver)[:4]
+            moved.with_user(team.user_id).with_context(
+                crm_vn_audit_reason="Cân đối số khách hàng giữa các nhân viên trong nhóm").write(
+                {"user_id": members[1].id})
 
     def _generate_leads(self, company, customers, teams, count, rng):
         stages = self.env["crm.stage"].search([("team_id", "in", [False, *teams.ids])])

@@ -39,11 +39,17 @@ RELATIONSHIP_KINDS = [
 
 class ResPartner(models.Model):
     _name = "res.partner"
-    _inherit = ["res.partner", "crm.vn.phone.mixin"]
+    _inherit = ["res.partner", "crm.vn.phone.mixin", "crm.vn.protected.data.mixin"]
+    _crm_vn_sensitive_fields = ("comment", "tier_revenue")
 
     # Indexed: duplicates are looked up by the normalised numbers.
     phone = fields.Char(index="btree_not_null")
     mobile = fields.Char(index="btree_not_null")
+    # Indexed: the care staff's record rule looks customers up by salesperson.
+    user_id = fields.Many2one(index="btree_not_null")
+    # Sensitive fields get their own prefetch group, so reading any other field as care
+    # staff never drags them along (see crm.vn.protected.data.mixin).
+    comment = fields.Html(prefetch="crm_vn_sensitive")
     gender = fields.Selection(
         [("male", "Male"), ("female", "Female"), ("other", "Other")],
         tracking=True,
@@ -117,6 +123,7 @@ class ResPartner(models.Model):
     tier_currency_id = fields.Many2one("res.currency", readonly=True, copy=False)
     tier_revenue = fields.Monetary(
         string="Revenue in Window", currency_field="tier_currency_id", readonly=True, copy=False,
+        prefetch="crm_vn_sensitive",
         help="Untaxed revenue of confirmed orders in the tier window, less refunds.")
     tier_order_count = fields.Integer(string="Orders in Window", readonly=True, copy=False)
     tier_points = fields.Float(
@@ -239,6 +246,14 @@ class ResPartner(models.Model):
             "rfm_recency", "rfm_frequency", "rfm_monetary", "rfm_segment", "relationship_kind",
             "relationship_kind_manual"]
 
+    def _update_fields_values(self, fields):
+        # Odoo copies the company's fields to its contacts as the current user; for care
+        # staff that copy includes figures they may not read themselves.
+        sensitive = set(fields) & set(self._crm_vn_sensitive_fields)
+        if sensitive and self._crm_vn_hides_sensitive_fields():
+            return super(ResPartner, self.sudo())._update_fields_values(fields)
+        return super()._update_fields_values(fields)
+
     def action_recompute_tier(self):
         self.env["crm.vn.tier.engine"]._recompute(self)
 
@@ -250,6 +265,9 @@ class ResPartner(models.Model):
             "context": {"default_partner_id": self.commercial_partner_id.id,
                         "default_tier_id": self.tier_override_id.id},
         }
+
+    def _crm_vn_audit_partner(self):
+        return self.commercial_partner_id
 
     def _crm_vn_set_tier_override(self, tier, reason, date_end=False):
         """Set (or, with no tier, remove) a manual tier, audited in the tier history."""

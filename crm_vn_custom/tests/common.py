@@ -2,7 +2,7 @@ from odoo.tests import TransactionCase, new_test_user
 
 
 class CrmVnCommon(TransactionCase):
-    """A Vietnamese company with a salesperson and a sales manager, built once.
+    """A Vietnamese company with a care staff member and a care administrator, built once.
 
     Tests run against a database that also holds the demo data, so they work in their
     own company and never count records they did not create."""
@@ -21,10 +21,10 @@ class CrmVnCommon(TransactionCase):
                   "tz": "Asia/Ho_Chi_Minh"}
         cls.salesperson = new_test_user(
             cls.env, login="crmvn_sales", name="Nguyễn Văn Bán",
-            groups="base.group_user,sales_team.group_sale_salesman", **common)
+            groups="base.group_user,crm_vn_custom.group_crm_vn_care_staff", **common)
         cls.sales_manager = new_test_user(
             cls.env, login="crmvn_manager", name="Trần Thị Quản Lý",
-            groups="base.group_user,sales_team.group_sale_manager,base.group_partner_manager",
+            groups="base.group_user,crm_vn_custom.group_crm_vn_admin,base.group_partner_manager",
             **common)
         cls.hanoi = cls.env.ref("base.state_vn_VN-HN")
         cls.hcmc = cls.env.ref("base.state_vn_VN-SG")

@@ -57,3 +57,22 @@ class TestDemoData(TransactionCase):
         self.assertGreaterEqual(len(leads), 36)
         self.assertGreaterEqual(len(leads.stage_id), 3)
         self.assertTrue(leads.filtered(lambda lead: not lead.active), "some leads were lost")
+
+    def test_staff_hold_positions_and_see_their_share(self):
+        staff = self.env.ref("crm_vn_custom.user_sales_hn")
+        leader = self.env.ref("crm_vn_custom.user_leader_hn")
+        manager = self.env.ref("crm_vn_custom.user_care_manager")
+        self.assertTrue(staff._crm_vn_is_care_staff_only())
+        self.assertTrue(manager.has_group("crm_vn_custom.group_crm_vn_care_manager"))
+        domain = [("id", "in", self.customers.ids)]
+        seen = {user: self.env["res.partner"].with_user(user).search_count(domain)
+                for user in (staff, leader, manager)}
+        self.assertLess(seen[staff], seen[leader])
+        self.assertLess(seen[leader], seen[manager])
+        self.assertEqual(seen[manager], len(self.customers))
+
+    def test_audit_log_shows_a_rebalanced_team(self):
+        lines = self.env["crm.vn.audit.log"].search(
+            [("company_id", "=", self.company.id), ("kind", "=", "ownership")])
+        self.assertTrue(lines)
+        self.assertIn("Cân đối", lines[0].reason)
