@@ -7,7 +7,7 @@
     "website": "https://github.com/crm-vn/crm_vn_custom",
     "author": "crm_vn_custom developers",
     "license": "LGPL-3",
-    "external_dependencies": {"python": ["phonenumbers"]},
+    "external_dependencies": {"python": ["phonenumbers", "holidays", "lunar_vn"]},
     "depends": [
         "base_import",
         "contacts",
@@ -36,6 +36,7 @@
         "views/crm_vn_tier_views.xml",
         "views/res_config_settings_views.xml",
         "views/crm_vn_audit_log_views.xml",
+        "views/sale_order_views.xml",
         "wizards/crm_vn_province_migration_views.xml",
         "wizards/crm_vn_tier_wizard_views.xml",
         "wizards/crm_vn_staff_transfer_views.xml",

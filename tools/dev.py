@@ -32,15 +32,16 @@ HTTP_PORT = int(os.environ.get("CRM_VN_HTTP_PORT", "8069"))
 ODOO_SERIES = (18, 0)
 # Python modules the project imports, mapped to what requirements.txt installs.
 REQUIRED_MODULES = (
-    "psycopg2", "lxml", "pytest_odoo", "phonenumbers", "holidays",
+    "psycopg2", "lxml", "pytest_odoo", "phonenumbers", "holidays", "lunar_vn",
     "ruff", "pylint_odoo", "oca_pre_commit_hooks", "polib", "websocket",
 )
 # Debian packages installed when their binary is missing.
 DEBIAN_TOOLS = {"postgresql": "/usr/lib/postgresql", "chromium": "/usr/bin/chromium"}
 DEMO_LOGINS = (
     ("admin", "admin", "Quản trị hệ thống / administrator"),
+    ("quanly", "quanly", "Quản lý CSKH / care manager"),
     ("truongnhom", "truongnhom", "Trưởng nhóm kinh doanh / sales team leader"),
-    ("nhanvien", "nhanvien", "Nhân viên kinh doanh / salesperson"),
+    ("nhanvien", "nhanvien", "Nhân viên chăm sóc / care staff"),
 )
 
 

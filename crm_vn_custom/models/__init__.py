@@ -1,6 +1,7 @@
 from . import crm_vn_phone_mixin
 from . import crm_vn_protected_data_mixin
 from . import crm_vn_audit_log
+from . import crm_vn_calendar
 from . import crm_vn_demo_data
 from . import crm_vn_care_channel
 from . import crm_vn_tier
@@ -14,5 +15,6 @@ from . import res_users
 from . import crm_vn_segment
 from . import crm_lead
 from . import sale_order
+from . import sale_order_line
 from . import account_move
 from . import base_import_import

@@ -101,6 +101,28 @@ class CrmVnTier(models.Model):
                         h_cnt=higher.min_order_count, l_cnt=lower.min_order_count,
                         h_pts=higher.min_points, l_pts=lower.min_points))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        tiers = super().create(vals_list)
+        tiers._enable_line_discounts()
+        return tiers
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("discount_percent"):
+            self._enable_line_discounts()
+        return result
+
+    def _enable_line_discounts(self):
+        # A tier discount is written on quotation lines; salespeople see it there only
+        # with Odoo's "Discounts" feature on, so a tier with a discount turns it on.
+        if not any(self.mapped("discount_percent")):
+            return
+        employees = self.env.ref("base.group_user").sudo()
+        discounts = self.env.ref("sale.group_discount_per_so_line")
+        if discounts not in employees.implied_ids:
+            employees._apply_group(discounts)
+
     @api.constrains("discount_percent")
     def _check_discount(self):
         if any(tier.discount_percent > 100 for tier in self):

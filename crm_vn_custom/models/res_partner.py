@@ -163,7 +163,12 @@ class ResPartner(models.Model):
     tier_holiday_gift_policy = fields.Text(related="tier_id.holiday_gift_policy")
     tier_account_manager_required = fields.Boolean(related="tier_id.account_manager_required")
     tier_points_multiplier = fields.Float(related="tier_id.points_multiplier")
-    birthday_month = fields.Integer(compute="_compute_birthday_month", store=True, index=True)
+    birthday_month = fields.Integer(compute="_compute_birthday_parts", store=True, index=True)
+    birthday_day = fields.Integer(compute="_compute_birthday_parts", store=True)
+    # The lunar day and month of birth, stored so that "whose lunar birthday is today" is
+    # one indexed search, like the solar one.
+    lunar_birth_month = fields.Integer(compute="_compute_birthday_parts", store=True, index=True)
+    lunar_birth_day = fields.Integer(compute="_compute_birthday_parts", store=True)
 
     _sql_constraints = [
         ("id_number_uniq", "unique(id_number)",
@@ -207,9 +212,25 @@ class ResPartner(models.Model):
         return super().write(vals)
 
     @api.depends("birthday")
-    def _compute_birthday_month(self):
+    def _compute_birthday_parts(self):
+        calendar = self.env["crm.vn.calendar"]
         for partner in self:
-            partner.birthday_month = partner.birthday.month if partner.birthday else 0
+            birthday = partner.birthday
+            lunar = calendar._lunar_day_month(birthday) if birthday else (0, 0, False)
+            partner.birthday_month = birthday.month if birthday else 0
+            partner.birthday_day = birthday.day if birthday else 0
+            partner.lunar_birth_day, partner.lunar_birth_month = lunar[0], lunar[1]
+
+    @api.model
+    def _crm_vn_celebrating_domain(self, day):
+        """Customers whose birthday falls on ``day``: on the solar calendar, or on the
+        lunar one for those who keep their lunar birthday (sinh nhật âm lịch)."""
+        solar, lunar = self.env["crm.vn.calendar"]._celebration_days(day)
+        domains = [[("lunar_birthday", "=", False), ("birthday_month", "=", month),
+                    ("birthday_day", "=", day_of_month)] for day_of_month, month in solar]
+        domains += [[("lunar_birthday", "=", True), ("lunar_birth_month", "=", month),
+                     ("lunar_birth_day", "=", day_of_month)] for day_of_month, month in lunar]
+        return expression.OR(domains)
 
     def _compute_days_since_last_order(self):
         today = fields.Date.context_today(self)
