@@ -8,6 +8,7 @@ class AccountMove(models.Model):
         posted = super()._post(soft=soft)
         refunds = posted.filtered(lambda move: move.move_type == "out_refund")
         if refunds:
-            # A refund lowers the customer's revenue at once.
+            # A refund lowers the customer's revenue and takes back its points at once.
             self.env["crm.vn.tier.engine"].sudo()._recompute(refunds.partner_id)
+            refunds.invoice_line_ids.sale_line_ids.order_id._crm_vn_take_back_refunded_points()
         return posted

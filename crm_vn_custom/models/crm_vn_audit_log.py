@@ -19,7 +19,8 @@ class CrmVnAuditLog(models.Model):
         default=lambda self: self.env.user, ondelete="restrict")
     company_id = fields.Many2one("res.company", readonly=True, index=True)
     kind = fields.Selection(
-        [("ownership", "Owner Changed"), ("transfer", "Staff Transfer")],
+        [("ownership", "Owner Changed"), ("transfer", "Staff Transfer"),
+         ("points", "Points Adjusted")],
         required=True, readonly=True, index=True, default="ownership")
     res_model = fields.Char(string="Document Model", required=True, readonly=True, index=True)
     res_id = fields.Many2oneReference(
@@ -87,6 +88,21 @@ class CrmVnAuditLog(models.Model):
             "old_value": old.display_name or False,
             "new_value": record[name].display_name or False,
         }
+
+    @api.model
+    def _log_points_adjustment(self, card, old_balance, new_balance, reason):
+        return self.sudo().create({
+            "kind": "points",
+            "reason": reason,
+            "res_model": card._name,
+            "res_id": card.id,
+            "record_name": card.display_name,
+            "partner_id": card.partner_id.commercial_partner_id.id,
+            "company_id": card.company_id.id or self.env.company.id,
+            "field_id": self.env["ir.model.fields"]._get(card._name, "points").id,
+            "old_value": card._format_points(old_balance),
+            "new_value": card._format_points(new_balance),
+        })
 
     def action_open_document(self):
         self.ensure_one()

@@ -54,6 +54,11 @@ class CrmVnTier(models.Model):
         "product.pricelist", check_company=True,
         help="Applied to new quotations of customers of this tier.")
     discount_percent = fields.Float(string="Discount (%)", digits="Discount")
+    birthday_bonus_points = fields.Float(
+        help="Loyalty points given once a year on the customer's birthday (solar, or lunar "
+        "for customers who keep their lunar birthday).")
+    upgrade_bonus_points = fields.Float(
+        help="Loyalty points given once when a customer first reaches this tier.")
     points_multiplier = fields.Float(
         default=1.0, digits=(4, 2),
         help="Loyalty points earned by customers of this tier are multiplied by this.")

@@ -50,7 +50,13 @@ STATS_QUERY = """
            AND p.commercial_partner_id = ANY(%(pids)s)
       GROUP BY p.commercial_partner_id
     ), points AS (
-        SELECT p.commercial_partner_id AS pid, SUM(h.issued) AS issued
+        -- Qualifying points: what orders earned before the tier multiplier; bonuses,
+        -- manual adjustments and expiries do not qualify. Lines of other programmes
+        -- (kind unset) count as they were issued.
+        SELECT p.commercial_partner_id AS pid,
+               SUM(CASE WHEN h.crm_vn_kind IN ('earning', 'edit', 'refund')
+                        THEN h.crm_vn_base_points
+                        WHEN h.crm_vn_kind IS NULL THEN h.issued ELSE 0 END) AS issued
           FROM loyalty_history h
           JOIN loyalty_card lc ON lc.id = h.card_id
           JOIN loyalty_program lp ON lp.id = lc.program_id
@@ -232,7 +238,8 @@ class CrmVnTierEngine(models.AbstractModel):
             ["move_type", "state", "company_id", "partner_id", "invoice_date",
              "amount_untaxed_signed"])
         self.env["res.partner"].flush_model(["commercial_partner_id"])
-        self.env["loyalty.history"].flush_model(["card_id", "issued"])
+        self.env["loyalty.history"].flush_model(
+            ["card_id", "issued", "crm_vn_kind", "crm_vn_base_points"])
         self.env["loyalty.card"].flush_model(["program_id", "partner_id"])
         self.env.cr.execute(STATS_QUERY, {
             "cutoff": self._window_cutoff(company), "company": company.id, "pids": partner_ids})
@@ -333,6 +340,13 @@ class CrmVnTierEngine(models.AbstractModel):
         if template and upgraded:
             for partner in self.env["res.partner"].browse(upgraded).filtered("email"):
                 template.send_mail(partner.id)
+        cards = self.env["loyalty.card"]
+        for pid, _old, new, _cause in changes:
+            if pid in upgraded and new.upgrade_bonus_points:
+                cards._crm_vn_give_bonus(
+                    company, self.env["res.partner"].browse(pid), new.upgrade_bonus_points,
+                    f"upgrade:{new.id}",
+                    self.env._("Welcome to the %(tier)s tier", tier=new.name))
 
     @api.model
     def _log_notes(self, model, bodies):

@@ -15,8 +15,32 @@ class ResCompany(models.Model):
         domain="[('model', '=', 'res.partner')]",
         help="Sent to the customer when the tier goes up; leave empty to send nothing.")
 
+    crm_vn_loyalty_program_id = fields.Many2one(
+        "loyalty.program", string="Customer Loyalty Programme",
+        domain="[('program_type', '=', 'loyalty'), ('company_id', 'in', [id, False])]",
+        help="The loyalty programme birthday and tier-upgrade bonuses are credited to.")
+    crm_vn_points_validity_months = fields.Integer(
+        string="Points Validity (months)", default=12,
+        help="Loyalty points expire this many months after they were earned, oldest "
+        "first; 0 keeps them forever.")
+    crm_vn_points_expiry_notice_days = fields.Integer(
+        string="Expiry Reminder (days before)", default=30,
+        help="Customers are emailed this many days before points expire; 0 sends nothing.")
+    crm_vn_points_expiry_template_id = fields.Many2one(
+        "mail.template", string="Points Expiry Email",
+        domain="[('model', '=', 'loyalty.card')]",
+        help="Leave empty to use the addon's Vietnamese and English email.")
+
     _sql_constraints = [
         ("crm_vn_tier_days_positive",
          "CHECK(crm_vn_tier_window_days > 0 AND crm_vn_tier_grace_days >= 0)",
          "The tier window must be positive and the grace period cannot be negative."),
+        ("crm_vn_points_days_positive",
+         "CHECK(crm_vn_points_validity_months >= 0 AND crm_vn_points_expiry_notice_days >= 0)",
+         "The points validity and the reminder delay cannot be negative."),
     ]
+
+    def _crm_vn_points_expiry_template(self):
+        self.ensure_one()
+        return self.crm_vn_points_expiry_template_id or self.env.ref(
+            "crm_vn_custom.mail_template_points_expiry", raise_if_not_found=False)

@@ -10,3 +10,11 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.crm_vn_tier_grace_days", readonly=False)
     crm_vn_tier_upgrade_mail_template_id = fields.Many2one(
         related="company_id.crm_vn_tier_upgrade_mail_template_id", readonly=False)
+    crm_vn_loyalty_program_id = fields.Many2one(
+        related="company_id.crm_vn_loyalty_program_id", readonly=False)
+    crm_vn_points_validity_months = fields.Integer(
+        related="company_id.crm_vn_points_validity_months", readonly=False)
+    crm_vn_points_expiry_notice_days = fields.Integer(
+        related="company_id.crm_vn_points_expiry_notice_days", readonly=False)
+    crm_vn_points_expiry_template_id = fields.Many2one(
+        related="company_id.crm_vn_points_expiry_template_id", readonly=False)

@@ -3,7 +3,7 @@ import re
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import email_normalize
 
@@ -266,6 +266,45 @@ class ResPartner(models.Model):
             "last_interaction_date",
             "rfm_recency", "rfm_frequency", "rfm_monetary", "rfm_segment", "relationship_kind",
             "relationship_kind_manual"]
+
+    # Loyalty points (tích điểm): the customer's card in its company's loyalty programme.
+    crm_vn_loyalty_card_id = fields.Many2one(
+        "loyalty.card", string="Loyalty Card", compute="_compute_crm_vn_loyalty")
+    crm_vn_points_balance = fields.Float(
+        string="Points Balance", compute="_compute_crm_vn_loyalty")
+    crm_vn_points_expiring = fields.Float(
+        string="Expiring within 30 Days", compute="_compute_crm_vn_loyalty",
+        help="Unspent points that expire in the next 30 days, oldest first.")
+    crm_vn_points_debt = fields.Float(string="Points Owed", compute="_compute_crm_vn_loyalty")
+    crm_vn_points_history_ids = fields.One2many(
+        "loyalty.history", string="Points History", compute="_compute_crm_vn_loyalty")
+
+    def _compute_crm_vn_loyalty(self):
+        Card = self.env["loyalty.card"]
+        until = fields.Date.add(fields.Date.context_today(self), days=30)
+        cards = {}
+        for partner in self:
+            program = (partner.company_id or self.env.company).crm_vn_loyalty_program_id
+            cards[partner] = program and Card.search([
+                ("partner_id", "=", partner.commercial_partner_id.id),
+                ("program_id", "=", program.id)], limit=1) or Card
+        expiring = Card.union(*cards.values()).sudo()._crm_vn_unspent_until(until)
+        for partner, card in cards.items():
+            partner.crm_vn_loyalty_card_id = card
+            partner.crm_vn_points_balance = card.points
+            partner.crm_vn_points_expiring = expiring.get(card.id, 0.0)
+            partner.crm_vn_points_debt = card.crm_vn_points_debt
+            partner.crm_vn_points_history_ids = card.history_ids
+
+    def action_crm_vn_adjust_points(self):
+        self.ensure_one()
+        program = (self.company_id or self.env.company).crm_vn_loyalty_program_id
+        if not program:
+            raise UserError(self.env._(
+                "Choose the customer loyalty programme first (Settings › CRM › Loyalty "
+                "Points)."))
+        return self.env["loyalty.card"]._crm_vn_card_of(
+            self.commercial_partner_id, program).action_loyalty_update_balance()
 
     def _update_fields_values(self, fields):
         # Odoo copies the company's fields to its contacts as the current user; for care

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import float_is_zero
 
 
 class SaleOrder(models.Model):
@@ -41,9 +42,121 @@ class SaleOrder(models.Model):
         return res
 
     def _action_cancel(self):
+        # Odoo deletes the order's history lines and takes back all it earned; the part
+        # already taken back on refunds must not be taken twice, and the balance must
+        # not go below zero.
+        cards = (self.coupon_point_ids.coupon_id | self.order_line.coupon_id).sudo()
+        taken_back = self._crm_vn_points_taken_back()
         res = super()._action_cancel()
+        for card in cards:
+            if taken_back.get(card):
+                card.points += taken_back[card]
+        cards._crm_vn_floor_balance()
         self._crm_vn_recompute_tiers()
         return res
+
+    # Loyalty points (tích điểm) on top of sale_loyalty: the tier multiplies what an order
+    # earns; edits, refunds and cancellations move the card by exactly the difference.
+    def _crm_vn_points_multiplier(self):
+        tier = self.partner_id.commercial_partner_id.tier_id
+        return tier.points_multiplier if tier else 1.0
+
+    def _crm_vn_base_points(self, points):
+        multiplier = self._crm_vn_points_multiplier()
+        return points / multiplier if multiplier else 0.0
+
+    def _program_check_compute_points(self, programs):
+        result = super()._program_check_compute_points(programs)
+        multiplier = self._crm_vn_points_multiplier()
+        if multiplier != 1.0:
+            for program, status in result.items():
+                if program.program_type == "loyalty" and "points" in status:
+                    status["points"] = [points * multiplier for points in status["points"]]
+        return result
+
+    def _add_loyalty_history_lines(self):
+        result = super()._add_loyalty_history_lines()
+        tier = self.partner_id.commercial_partner_id.tier_id
+        multiplier = self._crm_vn_points_multiplier()
+        earnings = self.env["loyalty.history"].sudo().search([
+            ("order_model", "=", self._name), ("order_id", "=", self.id),
+            ("card_id.program_id.program_type", "=", "loyalty"), ("crm_vn_kind", "=", False)])
+        for line in earnings:
+            # sale_loyalty keeps only the last reward line's cost when a reward spans
+            # several lines (one per tax rate): the history must show all that was spent.
+            spent = sum(self.order_line.filtered(
+                lambda order_line, card=line.card_id: order_line.coupon_id == card
+            ).mapped("points_cost"))
+            values = {"crm_vn_kind": "earning", "used": spent,
+                      "crm_vn_base_points": self._crm_vn_base_points(line.issued)}
+            if tier and multiplier != 1.0:
+                values["description"] = self.env._(
+                    "%(description)s (×%(multiplier)s for a %(tier)s customer)",
+                    description=line.description, multiplier="%g" % multiplier,
+                    tier=tier.name)
+            line.write(values)
+        return result
+
+    def _update_programs_and_rewards(self):
+        # On a confirmed order (Promotions button) Odoo updates what the order earns but
+        # not the card: move the card by the difference.
+        if self.state != "sale":
+            return super()._update_programs_and_rewards()
+        before = {entry: entry.points for entry in self._crm_vn_loyalty_entries()}
+        result = super()._update_programs_and_rewards()
+        for entry, points in before.items():
+            difference = entry.exists() and entry.points - points
+            if difference and not float_is_zero(difference, precision_digits=2):
+                entry.coupon_id._crm_vn_post(
+                    difference, self.env._("Order %s edited", self.name), "edit", order=self,
+                    base=self._crm_vn_base_points(difference))
+        return result
+
+    def _crm_vn_loyalty_entries(self):
+        return self.coupon_point_ids.filtered(
+            lambda entry: entry.coupon_id.program_id.program_type == "loyalty")
+
+    def _crm_vn_sync_confirmed_points(self):
+        """A confirmed order whose lines change earns the new amount: the card moves by
+        the difference, once, however often the order is saved."""
+        for order in self.filtered(lambda o: o.state == "sale"):
+            entries = order._crm_vn_loyalty_entries()
+            status = order._program_check_compute_points(entries.coupon_id.program_id)
+            for entry in entries:
+                points = status.get(entry.coupon_id.program_id, {}).get("points") or [0.0]
+                difference = points[0] - entry.points
+                if float_is_zero(difference, precision_digits=2):
+                    continue
+                entry.sudo().points = points[0]
+                entry.coupon_id._crm_vn_post(
+                    difference, self.env._("Order %s edited", order.name), "edit", order=order,
+                    base=order._crm_vn_base_points(difference))
+
+    def _crm_vn_points_taken_back(self):
+        """{card: points taken back so far on this order's refunds}."""
+        taken = {}
+        lines = self.env["loyalty.history"].sudo().search([
+            ("order_model", "=", self._name), ("order_id", "in", self.ids),
+            ("crm_vn_kind", "=", "refund")])
+        for line in lines:
+            taken[line.card_id] = taken.get(line.card_id, 0.0) + line.used - line.issued
+        return taken
+
+    def _crm_vn_take_back_refunded_points(self):
+        """Take back the share of the points an order earned that its posted credit notes
+        refund; recomputed from scratch each time, so it never takes back twice."""
+        for order in self.filtered(lambda o: o.state == "sale" and o.amount_untaxed):
+            refunds = order.invoice_ids.filtered(
+                lambda move: move.move_type == "out_refund" and move.state == "posted")
+            share = min(1.0, sum(refunds.mapped("amount_untaxed")) / order.amount_untaxed)
+            taken = order._crm_vn_points_taken_back()
+            for entry in order._crm_vn_loyalty_entries():
+                due = entry.points * share - taken.get(entry.coupon_id, 0.0)
+                if float_is_zero(due, precision_digits=2):
+                    continue
+                entry.coupon_id._crm_vn_post(
+                    -due, self.env._("Refund of order %s", order.name), "refund", order=order,
+                    base=order._crm_vn_base_points(-due))
 
     def _crm_vn_recompute_tiers(self):
         # The customer sees its new tier the moment the order is confirmed or cancelled;

@@ -1,8 +1,29 @@
 from odoo import api, models
 
+# Changes of a confirmed order line that change what the order earns in points.
+POINTS_FIELDS = {"product_id", "product_uom_qty", "price_unit", "discount", "tax_id"}
+
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.order_id._crm_vn_sync_confirmed_points()
+        return lines
+
+    def write(self, vals):
+        result = super().write(vals)
+        if POINTS_FIELDS & set(vals):
+            self.order_id._crm_vn_sync_confirmed_points()
+        return result
+
+    def unlink(self):
+        orders = self.order_id
+        result = super().unlink()
+        orders.exists()._crm_vn_sync_confirmed_points()
+        return result
 
     @api.depends("order_id.partner_id")
     def _compute_discount(self):

@@ -76,3 +76,11 @@ class TestDemoData(TransactionCase):
             [("company_id", "=", self.company.id), ("kind", "=", "ownership")])
         self.assertTrue(lines)
         self.assertIn("Cân đối", lines[0].reason)
+
+    def test_customers_collect_points_in_the_demo_programme(self):
+        program = self.env.ref("crm_vn_custom.loyalty_program_sao_viet")
+        self.assertEqual(self.company.crm_vn_loyalty_program_id, program)
+        cards = self.env["loyalty.card"].search([("program_id", "=", program.id)])
+        self.assertGreater(len(cards), 100)
+        self.assertTrue(all(points >= 0 for points in cards.mapped("points")))
+        self.assertTrue(cards.history_ids.filtered("crm_vn_expiry_date"))

@@ -3,3 +3,4 @@ from . import base_partner_merge_automatic_wizard
 from . import crm_vn_tier_override
 from . import crm_vn_tier_preview
 from . import crm_vn_staff_transfer
+from . import loyalty_card_update_balance

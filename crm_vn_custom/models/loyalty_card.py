@@ -1,0 +1,197 @@
+import logging
+from datetime import timedelta
+
+import psycopg2
+
+from odoo import api, fields, models
+from odoo.tools import mute_logger
+
+_logger = logging.getLogger(__name__)
+
+# Points of a card still unspent per earning line, spending oldest first: an earning's
+# remainder is what is left of it once everything used so far has been taken from the
+# oldest earnings. Correct as long as the balance never goes below zero, which the debt
+# (crm_vn_points_debt) guarantees.
+UNSPENT_QUERY = """
+    WITH earnings AS (
+        SELECT h.card_id, h.id, h.issued, h.crm_vn_expiry_date AS expiry,
+               SUM(h.issued) OVER (PARTITION BY h.card_id ORDER BY h.create_date, h.id) AS cum
+          FROM loyalty_history h
+         WHERE h.card_id = ANY(%(cards)s) AND h.issued > 0
+    ), spent AS (
+        SELECT card_id, SUM(used) AS used FROM loyalty_history
+         WHERE card_id = ANY(%(cards)s) GROUP BY card_id
+    )
+    SELECT e.card_id,
+           SUM(GREATEST(0, LEAST(e.issued, e.cum - COALESCE(s.used, 0)))) AS unspent
+      FROM earnings e LEFT JOIN spent s USING (card_id)
+     WHERE e.expiry <= %(until)s
+  GROUP BY e.card_id
+"""
+
+
+class LoyaltyCard(models.Model):
+    _inherit = "loyalty.card"
+
+    crm_vn_points_debt = fields.Float(
+        string="Points Owed", readonly=True,
+        help="Points taken back (cancelled or refunded orders) beyond the balance; the "
+        "next points earned settle them first.")
+
+    def _crm_vn_post(self, points, description, kind, order=None, occasion=None, base=0.0):
+        """The one way the addon changes a card's points, with a history line saying why:
+        earnings settle any debt first, a take-back larger than the balance leaves the
+        balance at zero and records the rest as a debt."""
+        self.ensure_one()
+        card = self.sudo()
+        self.env["loyalty.history"].sudo().create({
+            "card_id": card.id, "crm_vn_kind": kind, "description": description,
+            "order_model": order and order._name, "order_id": order and order.id,
+            "crm_vn_base_points": base, "crm_vn_occasion": occasion,
+            "issued": max(points, 0.0), "used": max(-points, 0.0),
+        })
+        card.points += points  # settles a debt when positive (see write)
+        card._crm_vn_floor_balance()
+        return True
+
+    def write(self, vals):
+        # Points reach a card in many ways (orders, point of sale, eCommerce, Odoo's own
+        # wizards): whatever adds them settles a debt first.
+        result = super().write(vals)
+        if vals.get("points") and not self.env.context.get("crm_vn_settling"):
+            self._crm_vn_settle_debt()
+        return result
+
+    def _crm_vn_settle_debt(self):
+        cards = self.sudo().with_context(crm_vn_settling=True)
+        for card in cards.filtered(lambda c: c.crm_vn_points_debt > 0 and c.points > 0):
+            settled = min(card.points, card.crm_vn_points_debt)
+            self.env["loyalty.history"].sudo().create({
+                "card_id": card.id, "crm_vn_kind": "settlement", "used": settled,
+                "description": self.env._("Points owed from a cancelled or refunded order"),
+            })
+            card.points -= settled
+            card.crm_vn_points_debt -= settled
+
+    def _crm_vn_floor_balance(self):
+        """Odoo takes back the points of a cancelled order even below zero: keep the
+        balance at zero and owe the rest instead."""
+        for card in self.sudo().filtered(lambda c: c.points < 0):
+            owed = -card.points
+            self.env["loyalty.history"].sudo().create({
+                "card_id": card.id, "crm_vn_kind": "debt", "issued": owed,
+                "description": self.env._("%(points)s points taken back beyond the balance "
+                                          "are owed", points=card._format_points(owed)),
+            })
+            card.points = 0
+            card.crm_vn_points_debt += owed
+
+    def _crm_vn_unspent_until(self, until):
+        """{card id: points earned that are still unspent and expire by ``until``}."""
+        if not self:
+            return {}
+        self.env["loyalty.history"].flush_model()
+        self.env.cr.execute(UNSPENT_QUERY, {"cards": self.ids, "until": until})
+        points = {card.id: card.points for card in self}
+        return {card_id: min(unspent, points[card_id])
+                for card_id, unspent in self.env.cr.fetchall() if unspent > 0}
+
+    @api.model
+    def _cron_crm_vn_expire_points(self, batch_size=1000):
+        """Daily: expire what is due, oldest earnings first, and remind customers whose
+        points expire soon. One batch of cards per call, locked so that two workers
+        never expire the same points twice."""
+        today = fields.Date.context_today(self)
+        due = self._crm_vn_claim_cards(
+            [("crm_vn_expiry_date", "<=", today), ("crm_vn_expiry_done", "=", False)],
+            batch_size)
+        expired = due._crm_vn_unspent_until(today)
+        for card in due.filtered(lambda c: expired.get(c.id)):
+            card._crm_vn_post(-expired[card.id], self.env._("Points expired"), "expiry")
+        self.env["loyalty.history"].search([
+            ("card_id", "in", due.ids), ("crm_vn_expiry_date", "<=", today),
+            ("crm_vn_expiry_done", "=", False)]).crm_vn_expiry_done = True
+        reminded = self._crm_vn_send_expiry_reminders(today, batch_size)
+        remaining = self.env["loyalty.history"].search_count(
+            [("crm_vn_expiry_date", "<=", today), ("crm_vn_expiry_done", "=", False)])
+        _logger.info("Loyalty points: %s cards expired, %s reminded", len(due), reminded)
+        self.env["ir.cron"]._notify_progress(done=len(due), remaining=remaining)
+
+    def _crm_vn_claim_cards(self, history_domain, limit):
+        lines = self.env["loyalty.history"].sudo().search(history_domain, limit=limit * 10)
+        cards = lines.card_id[:limit]
+        if not cards:
+            return cards
+        self.env.cr.execute(
+            "SELECT id FROM loyalty_card WHERE id = ANY(%s) FOR NO KEY UPDATE SKIP LOCKED",
+            [cards.ids])
+        return self.browse([row[0] for row in self.env.cr.fetchall()]).sudo()
+
+    def _crm_vn_send_expiry_reminders(self, today, batch_size):
+        companies = self.env["res.company"].sudo().search(
+            [("crm_vn_points_expiry_notice_days", ">", 0)])
+        sent = 0
+        for company in companies:
+            until = fields.Date.add(today, days=company.crm_vn_points_expiry_notice_days)
+            cards = self._crm_vn_claim_cards([
+                ("card_id.company_id", "=", company.id), ("crm_vn_expiry_date", ">", today),
+                ("crm_vn_expiry_date", "<=", until), ("crm_vn_reminder_sent", "=", False)],
+                batch_size)
+            expiring = cards._crm_vn_unspent_until(until)
+            template = company._crm_vn_points_expiry_template()
+            for card in cards:
+                if template and expiring.get(card.id) and card.partner_id.email:
+                    template.with_context(crm_vn_expiring_points=expiring[card.id],
+                                          crm_vn_expiring_by=until).send_mail(card.id)
+                    sent += 1
+            self.env["loyalty.history"].search([
+                ("card_id", "in", cards.ids), ("crm_vn_expiry_date", "<=", until),
+                ("crm_vn_reminder_sent", "=", False)]).crm_vn_reminder_sent = True
+        return sent
+
+    @api.model
+    def _crm_vn_card_of(self, partner, program):
+        card = self.sudo().search(
+            [("partner_id", "=", partner.id), ("program_id", "=", program.id)], limit=1)
+        return card or self.sudo().with_context(loyalty_no_mail=True).create(
+            {"partner_id": partner.id, "program_id": program.id, "points": 0})
+
+    @api.model
+    def _crm_vn_give_bonus(self, company, partner, points, occasion, description):
+        """Credit a bonus once per occasion: the occasion is unique per card in the
+        database, so reruns and concurrent workers cannot give it twice."""
+        program = company.crm_vn_loyalty_program_id
+        if not program or points <= 0:
+            return False
+        card = self._crm_vn_card_of(partner, program)
+        history = self.env["loyalty.history"].sudo()
+        if history.search_count([("card_id", "=", card.id), ("crm_vn_occasion", "=", occasion)]):
+            return False
+        try:
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                card._crm_vn_post(points, description, "bonus", occasion=occasion)
+                self.env.flush_all()
+        except psycopg2.IntegrityError:
+            self.env.invalidate_all()
+            return False
+        return True
+
+    @api.model
+    def _cron_crm_vn_birthday_bonus(self):
+        """Daily: birthday bonus points (solar or lunar birthday). The last week is looked
+        at too, so a day the server was down is caught up; occasions keep it once a year."""
+        today = fields.Date.context_today(self)
+        Partner = self.env["res.partner"].sudo()
+        given = 0
+        for company in self.env["res.company"].sudo().search(
+                [("crm_vn_loyalty_program_id", "!=", False)]):
+            for day in (today - timedelta(days=back) for back in range(6, -1, -1)):
+                partners = Partner.search(Partner._crm_vn_celebrating_domain(day) + [
+                    ("parent_id", "=", False), ("tier_id.company_id", "=", company.id),
+                    ("tier_id.birthday_bonus_points", ">", 0)])
+                for partner in partners:
+                    given += self._crm_vn_give_bonus(
+                        company, partner, partner.tier_id.birthday_bonus_points,
+                        f"birthday:{day.year}",
+                        self.env._("Happy birthday %(year)s!", year=day.year))
+        _logger.info("Loyalty points: %s birthday bonuses given", given)

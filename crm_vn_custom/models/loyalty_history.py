@@ -1,0 +1,53 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+
+
+class LoyaltyHistory(models.Model):
+    """Odoo's points ledger, told what each line is: earnings carry the date they expire
+    (spent oldest first, see loyalty.card), bonuses carry the occasion they reward so
+    that they are never given twice."""
+
+    _inherit = "loyalty.history"
+
+    crm_vn_kind = fields.Selection(
+        [("earning", "Earned on an Order"), ("bonus", "Bonus"), ("adjustment", "Manual Adjustment"),
+         ("refund", "Taken Back on a Refund"), ("edit", "Order Edited"), ("expiry", "Expired"),
+         ("debt", "Taken Back Beyond the Balance"), ("settlement", "Debt Settled")],
+        string="Kind", readonly=True)
+    crm_vn_expiry_date = fields.Date(
+        string="Expires On", readonly=True, index="btree_not_null",
+        help="Points earned on this line that are still unspent expire on this date.")
+    crm_vn_expiry_done = fields.Boolean(string="Expiry Processed", readonly=True, default=False)
+    crm_vn_reminder_sent = fields.Boolean(
+        string="Expiry Reminder Sent", readonly=True, default=False)
+    crm_vn_base_points = fields.Float(
+        string="Points Before Multiplier", readonly=True,
+        help="What the order earned before the tier multiplier: these count for tier "
+        "qualification, so that a multiplier does not keep a customer in its tier by itself.")
+    crm_vn_occasion = fields.Char(
+        string="Occasion", readonly=True, copy=False,
+        help="The occasion a bonus rewards (e.g. birthday:2026); one bonus per occasion.")
+
+    _sql_constraints = [
+        ("crm_vn_occasion_unique", "UNIQUE (card_id, crm_vn_occasion)",
+         "This bonus has already been given to this card."),
+    ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.filtered(lambda line: line.issued > 0)._crm_vn_set_expiry()
+        return lines
+
+    def _crm_vn_set_expiry(self):
+        """Earnings and bonuses of a loyalty programme expire after the company's
+        validity; other lines (debts, corrections) never expire."""
+        for line in self:
+            months = line.card_id.company_id.crm_vn_points_validity_months or (
+                self.env.company.crm_vn_points_validity_months)
+            if (line.card_id.program_id.program_type == "loyalty" and months
+                    and not line.crm_vn_expiry_date
+                    and line.crm_vn_kind in (False, "earning", "bonus", "adjustment", "edit")):
+                line.crm_vn_expiry_date = fields.Date.context_today(line) + relativedelta(
+                    months=months)
