@@ -2,6 +2,12 @@ from . import crm_vn_phone_mixin
 from . import crm_vn_protected_data_mixin
 from . import crm_vn_audit_log
 from . import crm_vn_calendar
+from . import mail_activity_plan
+from . import mail_activity_plan_template
+from . import mail_activity
+from . import crm_vn_care_occurrence
+from . import crm_vn_care_engine
+from . import crm_vn_care_log
 from . import crm_vn_demo_data
 from . import crm_vn_care_channel
 from . import crm_vn_tier

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 
 
 class CrmLead(models.Model):
@@ -14,3 +14,22 @@ class CrmLead(models.Model):
 
     def _crm_vn_audit_partner(self):
         return self.partner_id.commercial_partner_id
+
+    def _crm_vn_care_partner(self):
+        return self.partner_id.commercial_partner_id
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        self.env["crm.vn.care.engine"]._on_event("lead_created", leads)
+        return leads
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "stage_id" in vals:
+            # One occasion per stage: moving back and forth does not repeat the step.
+            for stage in self.stage_id:
+                self.env["crm.vn.care.engine"]._on_event(
+                    "lead_stage", self.filtered(lambda lead, s=stage: lead.stage_id == s),
+                    occasion=f"stage:{stage.id}")
+        return result

@@ -296,6 +296,16 @@ class ResPartner(models.Model):
             partner.crm_vn_points_debt = card.crm_vn_points_debt
             partner.crm_vn_points_history_ids = card.history_ids
 
+    crm_vn_care_log_ids = fields.One2many("crm.vn.care.log", "partner_id", string="Care Logs")
+
+    def action_crm_vn_log_care(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window", "res_model": "crm.vn.care.log",
+            "view_mode": "form", "target": "new", "name": self.env._("Log Care"),
+            "context": {"default_partner_id": self.commercial_partner_id.id},
+        }
+
     def action_crm_vn_adjust_points(self):
         self.ensure_one()
         program = (self.company_id or self.env.company).crm_vn_loyalty_program_id
@@ -327,6 +337,9 @@ class ResPartner(models.Model):
         }
 
     def _crm_vn_audit_partner(self):
+        return self.commercial_partner_id
+
+    def _crm_vn_care_partner(self):
         return self.commercial_partner_id
 
     def _crm_vn_set_tier_override(self, tier, reason, date_end=False):

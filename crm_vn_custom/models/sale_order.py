@@ -39,7 +39,17 @@ class SaleOrder(models.Model):
     def _action_confirm(self):
         res = super()._action_confirm()
         self._crm_vn_recompute_tiers()
+        self.env["crm.vn.care.engine"]._on_event("order_confirmed", self)
         return res
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("state") == "sent":
+            self.env["crm.vn.care.engine"]._on_event("quotation_sent", self)
+        return result
+
+    def _crm_vn_care_partner(self):
+        return self.partner_id.commercial_partner_id
 
     def _action_cancel(self):
         # Odoo deletes the order's history lines and takes back all it earned; the part

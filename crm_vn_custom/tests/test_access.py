@@ -200,6 +200,9 @@ class TestAddonModelRights(CrmVnCommon):
             "crm.vn.tier.preview": ("----", "----", "----", "crwu"),
             "crm.vn.province.migration": ("----", "----", "----", "crwu"),
             "crm.vn.staff.transfer": ("----", "----", "crwu", "crwu"),
+            "crm.vn.care.log": ("crw-", "crw-", "crwu", "crwu"),
+            "crm.vn.care.occurrence": ("-r--", "-r--", "-r--", "-r--"),
+            "mail.activity.plan": ("-r--", "-r--", "crwu", "crwu"),
             "res.partner": ("crw-", "crw-", "crw-", "crw-"),
             "crm.lead": ("crw-", "crw-", "crw-", "crwu"),
         }

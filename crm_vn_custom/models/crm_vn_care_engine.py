@@ -1,0 +1,191 @@
+import logging
+from datetime import date, timedelta
+
+from odoo import api, fields, models
+from odoo.tools import split_every
+
+from .mail_activity_plan_template import EVENT_MODELS
+
+_logger = logging.getLogger(__name__)
+
+CLAIM_QUERY = """
+    INSERT INTO crm_vn_care_occurrence
+           (template_id, res_model, res_id, occasion, partner_id, date,
+            create_uid, write_uid, create_date, write_date)
+    SELECT %(template)s, %(model)s, item.res_id, item.occasion, item.partner_id, %(today)s,
+           %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
+      FROM unnest(%(res_ids)s::int[], %(occasions)s::varchar[], %(partners)s::int[])
+           AS item(res_id, occasion, partner_id)
+        ON CONFLICT (template_id, res_model, res_id, occasion) DO NOTHING
+ RETURNING id, res_id, occasion
+"""
+
+# Fixed-date greetings (solar): month and day.
+FIXED_DAYS = {"womens_day": (3, 8), "vn_womens_day": (10, 20), "teachers_day": (11, 20)}
+CATCH_UP_DAYS = 7
+BATCH_SIZE = 1000
+
+
+class CrmVnCareEngine(models.AbstractModel):
+    """Turns care steps into activities (and emails): on events (leads, quotations,
+    orders, paid invoices) at once, on dates (purchases, birthdays, holidays, care due) by
+    a daily cron. Claiming an occurrence is one INSERT ... ON CONFLICT DO NOTHING: the
+    database decides who fires, so reruns and parallel workers create nothing twice."""
+
+    _name = "crm.vn.care.engine"
+    _description = "Customer Care Engine"
+
+    @api.model
+    def _steps(self, triggers, company=None):
+        domain = [("crm_vn_trigger", "in", triggers), ("plan_id.crm_vn_stage", "!=", False),
+                  ("plan_id.active", "=", True)]
+        if company:
+            domain.append(("plan_id.company_id", "in", [company.id, False]))
+        return self.env["mail.activity.plan.template"].sudo().search(domain)
+
+    # ------------------------------------------------------------------ events
+    @api.model
+    def _on_event(self, trigger, records, occasion=None):
+        """Fire the steps of ``trigger`` for ``records`` (leads, orders or invoices)."""
+        if not records or self.env.context.get("crm_vn_skip_care"):
+            return
+        for step in self._steps([trigger]):
+            todo = records
+            if trigger == "lead_stage":
+                todo = records.filtered(lambda r, s=step: r.stage_id == s.crm_vn_lead_stage_id)
+            company = step.plan_id.company_id
+            if company:
+                todo = todo.filtered(lambda r, c=company: r.company_id == c)
+            items = [(self._target(step, record), record._crm_vn_care_partner(),
+                      occasion or f"{record._name}:{record.id}", fields.Date.context_today(self))
+                     for record in todo]
+            self._schedule(step, items)
+
+    @api.model
+    def _target(self, step, record):
+        if record._name == step.plan_id.res_model:
+            return record
+        return record._crm_vn_care_partner()
+
+    # ------------------------------------------------------------------ scheduling
+    @api.model
+    def _schedule(self, step, items):
+        """``items``: (target record, customer, occasion, occasion date). Keeps the
+        customers the step is meant for, claims the occasions and creates one activity
+        (and email) per occasion claimed now."""
+        items = self._filter_customers(step, items)
+        if not items:
+            return self.env["mail.activity"]
+        model = step.plan_id.res_model
+        by_key = {(target.id, occasion): (target, partner, day)
+                  for target, partner, occasion, day in items}
+        self.env["crm.vn.care.occurrence"].flush_model()
+        self.env.cr.execute(CLAIM_QUERY, {
+            "template": step.id, "model": model, "today": fields.Date.context_today(self),
+            "uid": self.env.uid, "res_ids": [key[0] for key in by_key],
+            "occasions": [key[1] for key in by_key],
+            "partners": [partner.id or None for _t, partner, _d in by_key.values()],
+        })
+        claimed = self.env.cr.fetchall()
+        if not claimed:
+            return self.env["mail.activity"]
+        model_id = self.env["ir.model"]._get_id(model)
+        vals_list = []
+        for _occurrence_id, res_id, occasion in claimed:
+            target, _partner, day = by_key[(res_id, occasion)]
+            vals_list.append({
+                "res_model_id": model_id, "res_id": res_id,
+                "activity_type_id": step.activity_type_id.id,
+                "summary": step.summary, "note": step.note,
+                "user_id": step._determine_responsible(
+                    self.env["res.users"], target)["responsible"].id,
+                "date_deadline": step._get_date_deadline(day),
+            })
+        activities = self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=True).create(vals_list)
+        occurrences = self.env["crm.vn.care.occurrence"].sudo().browse(
+            [row[0] for row in claimed])
+        for occurrence, activity in zip(occurrences, activities, strict=True):
+            occurrence.activity_id = activity
+        if step.crm_vn_mail_template_id:
+            for _occurrence_id, res_id, occasion in claimed:
+                if by_key[(res_id, occasion)][1].email:
+                    step.crm_vn_mail_template_id.sudo().send_mail(res_id)
+        return activities
+
+    @api.model
+    def _filter_customers(self, step, items):
+        """Items with a target, for customers of the step's tiers and the plan's segment
+        (a lead without a customer passes when the step has neither)."""
+        items = [item for item in items if item[0]]
+        tiers, segment = step.crm_vn_tier_ids, step.plan_id.crm_vn_segment_id
+        if not (tiers or segment):
+            return items
+        allowed = self.env["res.partner"].union(*(partner for _t, partner, _o, _d in items))
+        if tiers:
+            allowed = allowed.filtered(lambda p: p.tier_id in tiers)
+        if segment and allowed:
+            allowed = allowed.filtered_domain(segment._get_partner_domain())
+        return [item for item in items if item[1] and item[1] in allowed]
+
+    # ------------------------------------------------------------------ dates
+    @api.model
+    def _cron_run_date_steps(self):
+        """Daily: steps whose date comes (purchases, birthdays, holidays, care due). A step
+        fires on the day its activity is due (the occasion moved by the step's delay) and
+        catches up a week, so a day the server was down is not lost."""
+        today = fields.Date.context_today(self)
+        created = 0
+        date_triggers = [t for t, _label in self.env["mail.activity.plan.template"]._fields[
+            "crm_vn_trigger"].selection if t not in EVENT_MODELS]
+        for step in self._steps(date_triggers):
+            for back in range(CATCH_UP_DAYS - 1, -1, -1):
+                due_day = today - timedelta(days=back)
+                occasion_day = self._occasion_day(step, due_day)
+                for partners, occasion in self._due_customers(step, occasion_day):
+                    # Bounded memory on a large customer base: a thousand at a time.
+                    for ids in split_every(BATCH_SIZE, partners.ids):
+                        batch = partners.browse(ids)
+                        items = [(partner, partner, occasion, occasion_day) for partner in batch]
+                        created += len(self._schedule(step, items))
+                        self.env.flush_all()
+                        self.env.invalidate_all()
+        _logger.info("Customer care: %s activities scheduled by date", created)
+        return created
+
+    @api.model
+    def _occasion_day(self, step, due_day):
+        """The occasion whose activity is due on ``due_day`` (inverse of the delay)."""
+        return due_day + (due_day - step._get_date_deadline(due_day))
+
+    @api.model
+    def _due_customers(self, step, day):
+        """(customers, occasion) pairs for a date step on the occasion ``day``."""
+        Partner = self.env["res.partner"].sudo()
+        trigger = step.crm_vn_trigger
+        company = step.plan_id.company_id
+        base = [("parent_id", "=", False), "|", ("customer_rank", ">", 0), ("tier_id", "!=", False)]
+        if company:
+            base += [("company_id", "in", [company.id, False])]
+        calendar = self.env["crm.vn.calendar"]
+        if trigger in ("after_purchase", "no_purchase"):
+            # A follow-up and a win-back both count from the last purchase; a new order
+            # moves it, so each purchase gets its own occasion.
+            last = day - timedelta(days=step.crm_vn_trigger_days)
+            return [(Partner.search(base + [("last_order_date", "=", last)]), f"{trigger}:{last}")]
+        if trigger == "birthday":
+            return [(Partner.search(base + Partner._crm_vn_celebrating_domain(day)),
+                     f"birthday:{day.year}")]
+        if trigger == "contact_due":
+            return [(Partner.search(base + [("next_care_date", "=", day)]), f"contact:{day}")]
+        holiday = {"tet": calendar._tet_date, "mid_autumn": calendar._mid_autumn_date}
+        if trigger in holiday:
+            is_day = holiday[trigger](day.year) == day
+        else:
+            month, day_of_month = FIXED_DAYS[trigger]
+            is_day = date(day.year, month, day_of_month) == day
+        if not is_day:
+            return []
+        if trigger in ("womens_day", "vn_womens_day"):
+            base += [("gender", "=", "female")]
+        return [(Partner.search(base), f"{trigger}:{day.year}")]

@@ -1,0 +1,68 @@
+from odoo import api, fields, models
+
+SATISFACTION = [("1", "1 - Very Dissatisfied"), ("2", "2 - Dissatisfied"), ("3", "3 - Neutral"),
+                ("4", "4 - Satisfied"), ("5", "5 - Very Satisfied")]
+NPS = [(str(score), str(score)) for score in range(11)]
+
+
+class CrmVnCareLog(models.Model):
+    """One interaction with a customer (nhật ký chăm sóc): who, when, through which
+    channel, the outcome and how satisfied the customer was. Logging it moves the
+    customer's last interaction, hence its next care date."""
+
+    _name = "crm.vn.care.log"
+    _description = "Customer Care Log"
+    _order = "date desc, id desc"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, ondelete="cascade")
+    user_id = fields.Many2one(
+        "res.users", string="Care Staff", required=True, index=True,
+        default=lambda self: self.env.user)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company)
+    date = fields.Date(required=True, index=True, default=fields.Date.context_today)
+    channel_id = fields.Many2one("crm.vn.care.channel")
+    outcome = fields.Selection(
+        [("reached", "Reached the Customer"), ("no_answer", "No Answer"),
+         ("call_back", "Call Back Later"), ("not_interested", "Not Interested"),
+         ("complaint", "Raised a Complaint")], default="reached", required=True)
+    satisfaction = fields.Selection(SATISFACTION, help="Customer satisfaction, 1 to 5.")
+    nps = fields.Selection(
+        NPS, string="NPS Score",
+        help="How likely is the customer to recommend us, 0 (not at all) to 10 (certainly).")
+    note = fields.Html()
+    activity_type_id = fields.Many2one("mail.activity.type")
+    step_id = fields.Many2one("mail.activity.plan.template", string="Care Step", index=True)
+    activity_id = fields.Many2one(
+        "mail.activity", string="Closes Activity", ondelete="set null",
+        domain="[('res_model', 'in', ('res.partner', 'crm.lead', 'sale.order'))]",
+        help="The planned care activity this interaction completes.")
+    res_model = fields.Char(string="Document Model")
+    res_id = fields.Many2oneReference(string="Document", model_field="res_model")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        logs = super().create(vals_list)
+        logs._update_last_interaction()
+        for log in logs.filtered("activity_id"):
+            occurrence = self.env["crm.vn.care.occurrence"].sudo().search(
+                [("activity_id", "=", log.activity_id.id)], limit=1)
+            log.write({"step_id": occurrence.template_id.id,
+                       "activity_type_id": log.activity_id.activity_type_id.id,
+                       "channel_id": log.channel_id.id or occurrence.channel_id.id,
+                       "res_model": log.activity_id.res_model,
+                       "res_id": log.activity_id.res_id})
+            log.activity_id.with_context(crm_vn_care_logged=True).action_feedback(
+                feedback=log.note)
+        return logs
+
+    def _update_last_interaction(self):
+        latest = {}
+        for log in self:
+            customer = log.partner_id.commercial_partner_id
+            latest[customer] = max(log.date, latest.get(customer) or log.date)
+        for customer, day in latest.items():
+            if not customer.last_interaction_date or customer.last_interaction_date < day:
+                customer.sudo().last_interaction_date = day

@@ -1,0 +1,75 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+TRIGGERS = [
+    ("lead_created", "Lead Created"),
+    ("lead_stage", "Lead Reaches a Stage"),
+    ("quotation_sent", "Quotation Sent"),
+    ("order_confirmed", "Order Confirmed"),
+    ("invoice_paid", "Invoice Paid"),
+    ("after_purchase", "Days After the Last Purchase"),
+    ("no_purchase", "No Purchase for N Days (Win-back)"),
+    ("birthday", "Birthday (Solar or Lunar)"),
+    ("tet", "Tết Nguyên Đán"),
+    ("mid_autumn", "Tết Trung Thu"),
+    ("womens_day", "International Women's Day (8/3)"),
+    ("vn_womens_day", "Vietnamese Women's Day (20/10)"),
+    ("teachers_day", "Teachers' Day (20/11)"),
+    ("contact_due", "Next Care Date Reached"),
+]
+# Event triggers and the model whose records raise them; the others are dates the daily
+# cron looks for, on customers.
+EVENT_MODELS = {
+    "lead_created": "crm.lead", "lead_stage": "crm.lead", "quotation_sent": "sale.order",
+    "order_confirmed": "sale.order", "invoice_paid": "account.move",
+}
+
+
+class MailActivityPlanTemplate(models.Model):
+    """A care step: an activity plan template with a trigger, an optional tier filter,
+    a channel and a mail template sent automatically."""
+
+    _inherit = "mail.activity.plan.template"
+
+    crm_vn_trigger = fields.Selection(TRIGGERS, string="Trigger Event", index="btree_not_null")
+    crm_vn_trigger_days = fields.Integer(
+        string="Days", help="For the purchase triggers: how many days after the last purchase.")
+    crm_vn_lead_stage_id = fields.Many2one("crm.stage", string="Lead Stage")
+    crm_vn_tier_ids = fields.Many2many(
+        "crm.vn.tier", string="Only for Tiers",
+        help="Leave empty for every customer; otherwise only customers of these tiers.")
+    crm_vn_channel_id = fields.Many2one("crm.vn.care.channel", string="Channel")
+    crm_vn_mail_template_id = fields.Many2one(
+        "mail.template", string="Send Email",
+        domain="[('model', '=', res_model)]",
+        help="Sent to the customer automatically when the step fires.")
+    responsible_type = fields.Selection(
+        selection_add=[("salesperson", "Customer's Salesperson"),
+                       ("team_leader", "Team Leader")],
+        ondelete={"salesperson": "set default", "team_leader": "set default"})
+
+    @api.constrains("crm_vn_trigger", "plan_id")
+    def _check_crm_vn_trigger(self):
+        for step in self.filtered("crm_vn_trigger"):
+            source = EVENT_MODELS.get(step.crm_vn_trigger, "res.partner")
+            targets = {source, "res.partner"} if source != "account.move" else {"res.partner"}
+            if step.plan_id.res_model not in targets:
+                allowed = ", ".join(self.env["ir.model"]._get(model).name for model in targets)
+                raise ValidationError(self.env._(
+                    "The step %(step)s cannot run in a plan for %(model)s: with its trigger "
+                    "the plan must be for %(allowed)s.", step=step.summary or step.display_name,
+                    model=step.plan_id.res_model_id.name, allowed=allowed))
+            if step.crm_vn_trigger == "lead_stage" and not step.crm_vn_lead_stage_id:
+                raise ValidationError(self.env._("Choose the lead stage that triggers the step."))
+
+    def _determine_responsible(self, on_demand_responsible, applied_on_record):
+        if self.responsible_type not in ("salesperson", "team_leader"):
+            return super()._determine_responsible(on_demand_responsible, applied_on_record)
+        owner = applied_on_record.user_id
+        if "commercial_partner_id" in applied_on_record._fields:
+            owner = applied_on_record.commercial_partner_id.user_id or owner
+        team = applied_on_record.team_id if "team_id" in applied_on_record._fields else None
+        leader = (team and team.user_id) or owner.sale_team_id.user_id
+        responsible = leader if self.responsible_type == "team_leader" else owner
+        responsible = responsible or owner or leader or self.responsible_id or on_demand_responsible
+        return {"responsible": responsible or self.env.ref("base.user_admin"), "error": False}
