@@ -41,6 +41,7 @@
         "views/portal_templates.xml",
         "views/mail_activity_plan_views.xml",
         "views/crm_vn_care_log_views.xml",
+        "views/crm_vn_complaint_views.xml",
         "wizards/crm_vn_province_migration_views.xml",
         "wizards/crm_vn_tier_wizard_views.xml",
         "wizards/crm_vn_staff_transfer_views.xml",

@@ -8,6 +8,7 @@ from . import mail_activity
 from . import crm_vn_care_occurrence
 from . import crm_vn_care_engine
 from . import crm_vn_care_log
+from . import crm_vn_complaint
 from . import crm_vn_demo_data
 from . import crm_vn_care_channel
 from . import crm_vn_tier

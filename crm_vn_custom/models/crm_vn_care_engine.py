@@ -189,3 +189,28 @@ class CrmVnCareEngine(models.AbstractModel):
         if trigger in ("womens_day", "vn_womens_day"):
             base += [("gender", "=", "female")]
         return [(Partner.search(base), f"{trigger}:{day.year}")]
+
+    @api.model
+    def _cron_escalate_overdue_care(self):
+        """Customers whose care is overdue by more than the company's escalation delay:
+        their team leader gets an activity, once per missed care date."""
+        today = fields.Date.context_today(self)
+        Partner = self.env["res.partner"].sudo()
+        escalated = Partner
+        for company in self.env["res.company"].sudo().search(
+                [("crm_vn_care_escalation_days", ">", 0)]):
+            limit = today - timedelta(days=company.crm_vn_care_escalation_days)
+            overdue = Partner.search([
+                ("company_id", "in", [company.id, False]), ("parent_id", "=", False),
+                ("next_care_date", "<", limit), ("user_id", "!=", False)])
+            for partner in overdue.filtered(
+                    lambda p: p.crm_vn_care_escalated_for != p.next_care_date):
+                leader = partner.user_id.sale_team_id.user_id
+                partner.crm_vn_care_escalated_for = partner.next_care_date
+                if leader:
+                    partner.activity_schedule(
+                        "mail.mail_activity_data_todo", user_id=leader.id,
+                        summary=self.env._("Care overdue since %(day)s",
+                                           day=fields.Date.to_string(partner.next_care_date)))
+                escalated |= partner
+        return escalated

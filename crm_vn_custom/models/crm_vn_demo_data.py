@@ -197,6 +197,39 @@ class CrmVnDemoData(models.AbstractModel):
         recent = orders.filtered(lambda o: o.date_order > now - relativedelta(months=1))[:10]
         recent.copy()
 
+    @api.model
+    def _generate_care(self, company_xmlid, seed=2026):
+        """Care history for the demo: logged calls with satisfaction and NPS over the past
+        months, and complaints (one resolved in time, one late and escalated)."""
+        company = self.env.ref(company_xmlid)
+        if self.env["crm.vn.care.log"].search_count([("company_id", "=", company.id)], limit=1):
+            return
+        rng = random.Random(seed)
+        customers = self.env["res.partner"].search(
+            [("company_id", "=", company.id), ("ref", "=like", self.CUSTOMER_REF_PREFIX + "%"),
+             ("user_id", "!=", False)], order="ref")
+        channels = self.env["crm.vn.care.channel"].search([])
+        today = fields.Date.context_today(self)
+        self.env["crm.vn.care.log"].create([{
+            "partner_id": customer.id, "user_id": customer.user_id.id,
+            "company_id": company.id, "channel_id": rng.choice(channels).id,
+            "date": today - timedelta(days=rng.randint(1, 180)),
+            "outcome": rng.choice(["reached"] * 4 + ["no_answer", "call_back"]),
+            "satisfaction": rng.choice("2344455"), "nps": str(rng.choice([6, 7, 8, 9, 9, 10, 10])),
+            "note": "<p>Hỏi thăm sau mua hàng</p>",
+        } for customer in customers[:: 4]])
+        Complaint = self.env["crm.vn.complaint"]
+        resolved = Complaint.create({
+            "name": "Sản phẩm bị trầy xước khi giao", "partner_id": customers[3].id,
+            "company_id": company.id, "description": "<p>Khách đề nghị đổi sản phẩm.</p>"})
+        resolved.action_start()
+        resolved.action_resolve()
+        Complaint.create({
+            "name": "Giao hàng trễ 3 ngày", "partner_id": customers[7].id,
+            "company_id": company.id, "date_open": fields.Datetime.now() - timedelta(days=5),
+            "description": "<p>Khách chưa nhận được hàng, gọi tổng đài nhiều lần.</p>",
+        })._check_deadlines()
+
     def _generate_reassignments(self, customers, teams):
         """A team leader rebalances the workload: the audit log shows who moved which
         customers, from whom to whom, and why."""

@@ -15,6 +15,10 @@ class ResCompany(models.Model):
         domain="[('model', '=', 'res.partner')]",
         help="Sent to the customer when the tier goes up; leave empty to send nothing.")
 
+    crm_vn_care_escalation_days = fields.Integer(
+        string="Escalate Overdue Care After (days)", default=14,
+        help="When a customer's care is overdue by more than this, the team leader gets an "
+        "activity; 0 never escalates.")
     crm_vn_loyalty_program_id = fields.Many2one(
         "loyalty.program", string="Customer Loyalty Programme",
         domain="[('program_type', '=', 'loyalty'), ('company_id', 'in', [id, False])]",

@@ -18,3 +18,5 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.crm_vn_points_expiry_notice_days", readonly=False)
     crm_vn_points_expiry_template_id = fields.Many2one(
         related="company_id.crm_vn_points_expiry_template_id", readonly=False)
+    crm_vn_care_escalation_days = fields.Integer(
+        related="company_id.crm_vn_care_escalation_days", readonly=False)

@@ -297,12 +297,24 @@ class ResPartner(models.Model):
             partner.crm_vn_points_history_ids = card.history_ids
 
     crm_vn_care_log_ids = fields.One2many("crm.vn.care.log", "partner_id", string="Care Logs")
+    crm_vn_care_escalated_for = fields.Date(
+        string="Overdue Care Escalated", readonly=True, copy=False,
+        help="The missed care date the team leader was last alerted about.")
+    crm_vn_complaint_ids = fields.One2many("crm.vn.complaint", "partner_id", string="Complaints")
 
     def action_crm_vn_log_care(self):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window", "res_model": "crm.vn.care.log",
             "view_mode": "form", "target": "new", "name": self.env._("Log Care"),
+            "context": {"default_partner_id": self.commercial_partner_id.id},
+        }
+
+    def action_crm_vn_new_complaint(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window", "res_model": "crm.vn.complaint",
+            "view_mode": "form", "name": self.env._("New Complaint"),
             "context": {"default_partner_id": self.commercial_partner_id.id},
         }
 

@@ -160,6 +160,21 @@ class TestCustomerVisibility(CrmVnCommon):
         self.assertFalse(copy.sudo().comment)
         self.assertEqual(self.own.comment, "<p>Hay trả chậm</p>", "the original keeps its notes")
 
+    def test_care_logs_and_complaints_follow_the_customer(self):
+        pairs = ((self.own, self.staff), (self.colleagues, self.colleague),
+                 (self.other_teams, self.other_team_staff))
+        logs = self.env["crm.vn.care.log"].create([
+            {"partner_id": customer.id, "user_id": owner.id, "company_id": self.company.id}
+            for customer, owner in pairs])
+        complaints = self.env["crm.vn.complaint"].create([
+            {"name": "Giao hàng trễ", "partner_id": customer.id, "user_id": owner.id,
+             "company_id": self.company.id} for customer, owner in pairs])
+        for records in (logs, complaints):
+            self.assertEqual(self._visible(self.staff, records).partner_id, self.own)
+            self.assertEqual(self._visible(self.leader, records).partner_id,
+                             self.own | self.colleagues)
+            self.assertEqual(self._visible(self.manager, records), records)
+
     def test_only_managers_export_customers_and_leads(self):
         with self.assertRaisesRegex(AccessError, "reserved to care managers"):
             self.own.with_user(self.staff).export_data(["name", "phone"])
@@ -202,6 +217,7 @@ class TestAddonModelRights(CrmVnCommon):
             "crm.vn.staff.transfer": ("----", "----", "crwu", "crwu"),
             "crm.vn.care.log": ("crw-", "crw-", "crwu", "crwu"),
             "crm.vn.care.occurrence": ("-r--", "-r--", "-r--", "-r--"),
+            "crm.vn.complaint": ("crw-", "crw-", "crwu", "crwu"),
             "mail.activity.plan": ("-r--", "-r--", "crwu", "crwu"),
             "res.partner": ("crw-", "crw-", "crw-", "crw-"),
             "crm.lead": ("crw-", "crw-", "crw-", "crwu"),
@@ -274,13 +290,16 @@ class TestAuditAndTransfer(CrmVnCommon):
         wizard = self.env["crm.vn.staff.transfer"].with_user(self.manager).create({
             "from_user_id": self.staff.id, "to_user_id": self.colleague.id,
             "reason": "Nhân viên nghỉ việc"})
+        # The care call planned above, and any activity the care plans scheduled.
+        activities = self.env["mail.activity"].search([("user_id", "=", self.staff.id)])
+        self.assertIn(self.activity, activities)
         self.assertEqual((wizard.customer_count, wizard.lead_count, wizard.quotation_count,
-                          wizard.activity_count), (2, 1, 1, 1))
+                          wizard.activity_count), (2, 1, 1, len(activities)))
         wizard.action_transfer()
         self.assertEqual((self.own | self.own_contact).user_id, self.colleague)
         self.assertEqual(self.own_lead.user_id, self.colleague)
         self.assertEqual(self.quotation.user_id, self.colleague)
-        self.assertEqual(self.activity.user_id, self.colleague)
+        self.assertEqual(activities.user_id, self.colleague)
         self.assertTrue(self.staff.active, "care managers move customers, not user accounts")
         lines = self._audit(kind="transfer", user_id=self.manager.id)
         self.assertEqual(set(lines.mapped("res_model")), {"res.partner", "crm.lead"})

@@ -194,3 +194,70 @@ class TestCareLog(CareCommon):
         self.assertEqual(len(customer.crm_vn_care_log_ids), 1, "logged once, not twice")
         self.assertEqual((log.satisfaction, log.nps), ("4", "9"))
         self.assertEqual(customer.last_interaction_date, fields.Date.today())
+
+
+@tagged("post_install", "-at_install")
+class TestComplaints(CareCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.gold.write({"complaint_response_hours": 4, "complaint_resolution_hours": 24})
+        cls.customer = cls._customer("Công ty Khiếu Nại", is_company=True,
+                                     user_id=cls.salesperson.id)
+        cls.customer._crm_vn_set_tier_override(cls.gold, "Khách chiến lược")
+
+    def _complaint(self):
+        return self.env["crm.vn.complaint"].with_user(self.salesperson).create({
+            "name": "Giao hàng trễ", "partner_id": self.customer.id})
+
+    def _check(self, moment):
+        with freeze_time(moment):
+            self.env["crm.vn.complaint"]._cron_check_deadlines()
+
+    def test_deadlines_come_from_the_tier(self):
+        with freeze_time("2026-11-23 08:00:00"):
+            complaint = self._complaint()
+        self.assertEqual(complaint.user_id, self.salesperson)
+        self.assertEqual(str(complaint.response_deadline), "2026-11-23 12:00:00")
+        self.assertEqual(str(complaint.resolution_deadline), "2026-11-24 08:00:00")
+
+    def test_late_response_is_flagged_and_escalated_once(self):
+        with freeze_time("2026-11-23 08:00:00"):
+            complaint = self._complaint()
+        self._check("2026-11-23 11:59:00")
+        self.assertFalse(complaint.response_breached)
+        self._check("2026-11-23 12:01:00")
+        self.assertTrue(complaint.response_breached)
+        self.assertTrue(complaint.escalated)
+        alert = complaint.activity_ids.filtered(lambda a: a.user_id == self.leader)
+        self.assertEqual(len(alert), 1)
+        self._check("2026-11-24 09:00:00")  # now the resolution is late too
+        self.assertTrue(complaint.resolution_breached)
+        self.assertEqual(len(complaint.activity_ids.filtered(
+            lambda a: a.user_id == self.leader)), 1, "escalated once")
+
+    def test_answered_in_time_is_not_breached(self):
+        with freeze_time("2026-11-23 08:00:00"):
+            complaint = self._complaint()
+        with freeze_time("2026-11-23 10:00:00"):
+            complaint.action_start()
+        with freeze_time("2026-11-23 20:00:00"):
+            complaint.action_resolve()
+        self._check("2026-11-25 08:00:00")
+        self.assertEqual((complaint.state, complaint.response_breached,
+                          complaint.resolution_breached, complaint.escalated),
+                         ("resolved", False, False, False))
+
+    def test_overdue_care_is_escalated_to_the_team_leader_once(self):
+        self.company.crm_vn_care_escalation_days = 14
+        with freeze_time("2026-06-01"):
+            self._order(self.customer, 2)
+        self.assertEqual(self.customer.next_care_date, date(2026, 7, 1), "gold: every 30 days")
+        self._check("2026-07-10")
+        self.assertFalse(self.customer.activity_ids.filtered(
+            lambda a: a.user_id == self.leader))
+        self._check("2026-07-16")
+        self._check("2026-07-17")
+        alerts = self.customer.activity_ids.filtered(lambda a: a.user_id == self.leader)
+        self.assertEqual(len(alerts), 1)
+        self.assertIn("2026-07-01", alerts.summary)

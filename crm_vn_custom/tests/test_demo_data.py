@@ -84,3 +84,14 @@ class TestDemoData(TransactionCase):
         self.assertGreater(len(cards), 100)
         self.assertTrue(all(points >= 0 for points in cards.mapped("points")))
         self.assertTrue(cards.history_ids.filtered("crm_vn_expiry_date"))
+
+    def test_care_plans_run_and_care_history_exists(self):
+        plans = self.env["mail.activity.plan"].search(
+            [("crm_vn_stage", "!=", False), ("company_id", "in", [self.company.id, False])])
+        self.assertEqual(set(plans.mapped("crm_vn_stage")),
+                         {"pre_sale", "sale", "after_sale", "recurring"})
+        logs = self.env["crm.vn.care.log"].search([("company_id", "=", self.company.id)])
+        self.assertGreater(len(logs), 50)
+        self.assertTrue(logs.filtered("nps"))
+        complaints = self.env["crm.vn.complaint"].search([("company_id", "=", self.company.id)])
+        self.assertEqual(set(complaints.mapped("state")), {"resolved", "new"})
