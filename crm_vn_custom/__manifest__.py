@@ -17,6 +17,7 @@
         "sale_crm",
         "sale_loyalty",
         "sale_management",
+        "sale_stock",
         "sms",
         "utm",
     ],

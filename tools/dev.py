@@ -8,6 +8,7 @@ the databases it creates.
 """
 
 import argparse
+import ast
 import hashlib
 import os
 import re
@@ -489,7 +490,10 @@ def cmd_core_tests(_args):
     fails when a test fails only with the addon installed."""
     db = prepare()
     failures = {}
-    for label, modules in (("bare", ",".join(CORE_APPS)), ("addon", ADDON)):
+    # The bare database gets everything the addon depends on, so that only the addon differs.
+    manifest = ast.literal_eval((ROOT / ADDON / "__manifest__.py").read_text())
+    bare = ",".join(sorted(set(CORE_APPS) | set(manifest["depends"])))
+    for label, modules in (("bare", bare), ("addon", ADDON)):
         name = f"crm_vn_core_{label}"
         drop_database(db, name)
         log = LOCAL / f"core-tests-{label}.log"

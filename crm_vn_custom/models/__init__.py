@@ -24,6 +24,7 @@ from . import crm_lead
 from . import sale_order
 from . import sale_order_line
 from . import account_move
+from . import stock_picking
 from . import loyalty_history
 from . import loyalty_card
 from . import base_import_import

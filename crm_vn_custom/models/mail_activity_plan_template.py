@@ -6,6 +6,7 @@ TRIGGERS = [
     ("lead_stage", "Lead Reaches a Stage"),
     ("quotation_sent", "Quotation Sent"),
     ("order_confirmed", "Order Confirmed"),
+    ("delivery_done", "Delivery Done"),
     ("invoice_paid", "Invoice Paid"),
     ("after_purchase", "Days After the Last Purchase"),
     ("no_purchase", "No Purchase for N Days (Win-back)"),
@@ -21,7 +22,8 @@ TRIGGERS = [
 # cron looks for, on customers.
 EVENT_MODELS = {
     "lead_created": "crm.lead", "lead_stage": "crm.lead", "quotation_sent": "sale.order",
-    "order_confirmed": "sale.order", "invoice_paid": "account.move",
+    "order_confirmed": "sale.order", "delivery_done": "sale.order",
+    "invoice_paid": "account.move",
 }
 
 

@@ -82,6 +82,47 @@ class TestCareEvents(CareCommon):
             else:
                 self.assertFalse(activities, "the tier filter leaves this customer out")
 
+    def test_lead_reaching_a_stage_fires_once_per_stage(self):
+        stage = self.env["crm.stage"].create({"name": "Đã gửi đề xuất", "sequence": 50})
+        step = self.env["mail.activity.plan.template"].create({
+            "plan_id": self.env.ref("crm_vn_custom.care_plan_pre_sale").id,
+            "crm_vn_trigger": "lead_stage", "crm_vn_lead_stage_id": stage.id,
+            "activity_type_id": self.env.ref("mail.mail_activity_data_email").id,
+            "summary": "Gửi tài liệu và hẹn lịch gặp", "responsible_type": "salesperson"})
+        lead = self.env["crm.lead"].create({"name": "Cơ hội lớn", "type": "opportunity",
+                                            "user_id": self.salesperson.id,
+                                            "company_id": self.company.id})
+        first_stage = lead.stage_id
+        lead.stage_id = stage
+        lead.stage_id = first_stage
+        lead.stage_id = stage
+        activities = self.env["mail.activity"].search([
+            ("res_model", "=", "crm.lead"), ("res_id", "=", lead.id),
+            ("summary", "=", step.summary)])
+        self.assertEqual(len(activities), 1)
+        self.assertEqual(activities.user_id, self.salesperson)
+
+    def test_each_delivery_is_followed_up(self):
+        step = self.env["mail.activity.plan.template"].create({
+            "plan_id": self.env.ref("crm_vn_custom.care_plan_sale").id,
+            "crm_vn_trigger": "delivery_done",
+            "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+            "summary": "Hỏi khách đã nhận hàng đầy đủ chưa", "responsible_type": "salesperson",
+            "delay_count": 1, "delay_from": "after_plan_date"})
+        customer = self._customer("Chị Giao", user_id=self.salesperson.id)
+        self.product.is_storable = False
+        order = self._order(customer, 3)
+        picking = order.picking_ids
+        self.assertTrue(picking, "a delivery for the order")
+        picking.move_ids.quantity = 1
+        picking.move_ids.picked = True
+        picking._action_done()
+        activities = self.env["mail.activity"].search([
+            ("res_model", "=", "sale.order"), ("res_id", "=", order.id),
+            ("summary", "=", step.summary)])
+        self.assertEqual((len(activities), activities.user_id), (1, self.salesperson))
+        self.assertEqual(activities.date_deadline, fields.Date.today() + timedelta(days=1))
+
     def test_paid_invoice_thanks_the_customer(self):
         # Invoices need a chart of accounts: the main company has one.
         main = self.env.ref("base.main_company")
