@@ -36,12 +36,10 @@ class CrmVnCareEngine(models.AbstractModel):
     _description = "Customer Care Engine"
 
     @api.model
-    def _steps(self, triggers, company=None):
-        domain = [("crm_vn_trigger", "in", triggers), ("plan_id.crm_vn_stage", "!=", False),
-                  ("plan_id.active", "=", True)]
-        if company:
-            domain.append(("plan_id.company_id", "in", [company.id, False]))
-        return self.env["mail.activity.plan.template"].sudo().search(domain)
+    def _steps(self, triggers):
+        return self.env["mail.activity.plan.template"].sudo().search([
+            ("crm_vn_trigger", "in", triggers), ("plan_id.crm_vn_stage", "!=", False),
+            ("plan_id.active", "=", True)])
 
     # ------------------------------------------------------------------ events
     @api.model

@@ -58,6 +58,7 @@ class SaleOrder(models.Model):
         cards = (self.coupon_point_ids.coupon_id | self.order_line.coupon_id).sudo()
         taken_back = self._crm_vn_points_taken_back()
         res = super()._action_cancel()
+        cards = cards.exists()  # Odoo deletes the coupons an order created for itself
         for card in cards:
             if taken_back.get(card):
                 card.points += taken_back[card]

@@ -83,6 +83,21 @@ class TestPointsEarning(LoyaltyCommon):
         kinds = self._card(customer).history_ids.mapped("crm_vn_kind")
         self.assertEqual(sorted(kinds), ["earning", "edit", "edit"])
 
+    def test_cancelling_an_order_that_created_coupons(self):
+        self.env["loyalty.program"].create({
+            "name": "Giảm 10%", "program_type": "coupons", "applies_on": "current",
+            "trigger": "auto", "company_id": self.company.id,
+            "rule_ids": [Command.create({})],
+            "reward_ids": [Command.create({"reward_type": "discount", "discount": 10,
+                                           "discount_mode": "percent",
+                                           "discount_applicability": "order"})]})
+        customer = self._customer("Chị Lệ")
+        order = self._order(customer, 1, confirm=False)
+        order._update_programs_and_rewards()
+        order._action_cancel()
+        self.assertEqual(order.state, "cancel")
+        self.assertFalse(order.coupon_point_ids)
+
     def test_refunds_take_back_their_share_once(self):
         # Invoices need a chart of accounts: this runs in the main company, which has one.
         main = self.env.ref("base.main_company")
