@@ -2,7 +2,7 @@
 PYTHON ?= python3
 DEV = $(PYTHON) tools/dev.py
 
-.PHONY: demo stop test test-core lint pot status
+.PHONY: demo stop test test-core lint pot status bench
 
 demo:  ## a running Vietnamese demo on http://localhost:8069
 	@$(DEV) demo
@@ -24,3 +24,6 @@ pot:  ## regenerate i18n/crm_vn_custom.pot from the test database
 
 status:
 	@$(DEV) status
+
+bench:  ## figures at scale: make bench ARGS="--customers 20000 --lines 200000 --grow"
+	@$(PYTHON) bench/run.py $(ARGS)

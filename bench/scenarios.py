@@ -1,0 +1,369 @@
+"""The scenarios of issue 10, in its order. Each is a function registered with @scenario:
+it measures with ``bench.measure`` and reports rows with ``bench.add``. A scenario whose
+feature the addon does not have (yet) reports "n/a (feature not installed)", never a number.
+"""
+
+import re
+import statistics
+
+from lxml import etree
+
+from odoo.tools.safe_eval import safe_eval
+
+import dataset
+from measuring import check, query_count
+
+SCENARIOS = []
+
+
+def scenario(key, title):
+    def register(fn):
+        SCENARIOS.append((key, title, fn))
+        return fn
+    return register
+
+
+# ------------------------------------------------------------------ crons
+MAX_CRON_CALLS = 100_000
+
+
+def run_cron(cron):
+    """What Odoo's cron worker does with a job (ir.cron._run_job), without committing and
+    without its limit of 10 calls per wake-up: call the server action until it reports
+    nothing left. Returns the number of queries of each call (one call = one batch) and
+    of records each call said it processed."""
+    cron = cron.with_user(cron.user_id)
+    per_call, done = [], []
+    while len(per_call) < MAX_CRON_CALLS:
+        start = query_count()
+        job, progress = cron._add_progress()
+        job._callback(cron.cron_name, cron.ir_actions_server_id.id)
+        # What the worker's commit does besides committing: flush (with the precommit
+        # hooks) and empty the ORM cache, so memory does not pile up batch after batch.
+        cron.env.cr.flush()
+        cron.env.cr.clear()
+        per_call.append(query_count() - start)
+        done.append(progress.done)
+        if not progress.remaining or not progress.done:
+            break
+    return {"queries": per_call, "done": done}
+
+
+def queries_per_batch(run):
+    """Queries of a full batch: the last call also finishes the run (e.g. RFM scores)."""
+    per_call = run["queries"]
+    return statistics.median(per_call[:-1]) if len(per_call) > 1 else None
+
+
+def addon_crons(env):
+    data = env["ir.model.data"].search([("module", "=", dataset.ADDON), ("model", "=", "ir.cron")])
+    return {f"{item.module}.{item.name}": env["ir.cron"].browse(item.res_id) for item in data}
+
+
+def find_cron(env, pattern, exclude=()):
+    """The addon's cron whose XML id or code matches ``pattern``, if it has one."""
+    for xmlid, cron in addon_crons(env).items():
+        if xmlid not in exclude and re.search(pattern, f"{xmlid} {cron.code or ''}", re.I):
+            return cron
+    return None
+
+
+# ---------------------------------------------------- 1. tier recompute
+TIER_ENGINE = "crm.vn.tier.engine"
+TIER_CRON = "crm_vn_custom.ir_cron_recompute_tiers"
+TIER_BATCH = "crm_vn_custom.tier_batch_size"
+TIER_CURSOR = "crm_vn_custom.tier_cursor"
+
+# The least any full recompute must do: one aggregate of the confirmed orders in the window
+# per customer (commercial entity), one UPDATE of every customer's revenue and order count.
+BOUND_AGGREGATE = """
+    SELECT c.id, COALESCE(SUM(so.amount_untaxed / NULLIF(so.currency_rate, 0)), 0),
+           COUNT(so.id)
+      FROM res_partner c
+      LEFT JOIN res_partner p ON p.commercial_partner_id = c.id
+      LEFT JOIN sale_order so ON so.partner_id = p.id AND so.state = 'sale'
+                             AND so.company_id = %(company)s AND so.date_order >= %(cutoff)s
+     WHERE c.id = c.commercial_partner_id AND c.customer_rank > 0
+       AND (c.company_id IS NULL OR c.company_id = %(company)s)
+  GROUP BY c.id
+"""
+BOUND_UPDATE = """
+    UPDATE res_partner p SET tier_revenue = v.revenue, tier_order_count = v.order_count
+      FROM unnest(%(ids)s::int[], %(revenues)s::numeric[], %(counts)s::int[])
+           AS v(id, revenue, order_count)
+     WHERE p.id = v.id
+"""
+
+
+def raw_bound(env, company, cutoff):
+    env.cr.execute(BOUND_AGGREGATE, {"company": company.id, "cutoff": cutoff})
+    rows = env.cr.fetchall()
+    env.cr.execute(BOUND_UPDATE, {"ids": [row[0] for row in rows],
+                                  "revenues": [row[1] for row in rows],
+                                  "counts": [row[2] for row in rows]})
+
+
+def _fresh_start(env, cron, batch_size=None):
+    """A run on a new day: the cron starts again from the first customer."""
+    param = env["ir.config_parameter"].sudo()
+    param.set_param(TIER_CURSOR, False)
+    param.set_param(TIER_BATCH, str(batch_size) if batch_size else False)
+    return cron
+
+
+def classify(bench):
+    """Tier the whole base once, for good, as after the first night: the state a normal
+    night, order confirmation and the customer list are measured on."""
+    env = bench.env
+    cron = env.ref(TIER_CRON, raise_if_not_found=False)
+    if bench.state.get("classified") or TIER_ENGINE not in env.registry or not cron:
+        return
+    run_cron(_fresh_start(env, cron))
+    env.cr.commit()
+    bench.state["classified"] = True
+
+
+@scenario("1", "Full tier recompute vs a raw SQL lower bound")
+def tier_recompute(bench):
+    env = bench.env
+    cron = env.ref(TIER_CRON, raise_if_not_found=False)
+    if TIER_ENGINE not in env.registry or not cron:
+        bench.not_installed("1", "tier", "full tier recompute")
+        return
+    engine = env[TIER_ENGINE]
+    default_batch = int(env["ir.config_parameter"].sudo().get_param(TIER_BATCH)
+                        or engine.BATCH_SIZE)
+
+    def undo():
+        bench.rollback(env, clear_caches=True)
+
+    company = engine._main_company()
+    cutoff = engine._window_cutoff(company)
+    bound = bench.measure(lambda: raw_bound(env, company, cutoff), after=undo)
+    bench.add("1", "bound", "raw SQL lower bound (1 aggregate + 1 UPDATE)", bound)
+
+    if not bench.state.get("classified"):
+        first = bench.measure(run_cron, before=lambda: _fresh_start(env, cron), after=undo)
+        bench.add("1", "first", "first classification, cron", first,
+                  ratio=first.median / bound.median,
+                  note="every customer gets a tier: also writes a tier history line and a "
+                       "chatter note each, which the bound does not")
+        classify(bench)
+    nightly = bench.measure(run_cron, before=lambda: _fresh_start(env, cron), after=undo)
+    ratio = nightly.median / bound.median
+    bench.add("1", "nightly", f"nightly recompute, cron, {default_batch}/batch", nightly,
+              ratio=ratio, target="<= 3x bound", status=check(ratio, 3.0),
+              growth_limits={"seconds": 12.0, "queries_per_batch": 1.0},
+              details=dict(nightly.result, queries_per_batch=queries_per_batch(nightly.result)))
+
+    # The number of queries of a batch must not depend on how many customers it holds
+    # (e.g. the ORM reads at most 1,000 records per query).
+    large = min(default_batch, max(1, bench.customers // 4))
+    small = max(1, large // 4)
+    per_batch = {}
+    for size in (large, small):
+        if size == default_batch:
+            per_batch[size] = queries_per_batch(nightly.result)
+            continue
+        figure = bench.measure(run_cron, before=lambda size=size: _fresh_start(env, cron, size),
+                               after=undo, repeat=1)
+        per_batch[size] = queries_per_batch(figure.result)
+        bench.add("1", f"nightly-{size}", f"nightly recompute, cron, {size}/batch", figure,
+                  details=figure.result)
+    counts = [per_batch[large], per_batch[small]]
+    bench.add("1", "per-batch", "queries per batch at {} | {}/batch: {} | {}".format(
+              large, small, *(f"{count:g}" if count is not None else "-" for count in counts)),
+              target="equal",
+              status="" if None in counts else "PASS" if counts[0] == counts[1] else "MISS",
+              note="" if None not in counts else "a run of a single batch has no full batch",
+              details={"queries_per_batch_by_size": dict(zip((large, small), counts,
+                                                             strict=True))})
+
+
+# ---------------------------------------------- 2, 3. care and points crons
+def cron_scenario(bench, key, name, pattern, limit_seconds=None, at_customers=100_000,
+                  missing_data=None):
+    """``missing_data(env)`` says what the generated base lacks for this cron to have work
+    to do: the time of a cron with nothing to process would be a meaningless number."""
+    env = bench.env
+    classify(bench)
+    cron = find_cron(env, pattern, exclude=(TIER_CRON,))
+    if not cron:
+        bench.not_installed(key, "cron", name)
+        return
+    reason = missing_data and missing_data(env)
+    if reason:
+        bench.add(key, "cron", name, note=f"n/a ({reason}; cron {cron.cron_name!r} found)",
+                  status="n/a")
+        return
+    figure = bench.measure(run_cron, before=lambda: cron,
+                           after=lambda: bench.rollback(env, clear_caches=True))
+    if not sum(figure.result["done"]):
+        bench.add(key, "cron", name, status="n/a",
+                  details=dict(figure.result, seconds=figure.seconds),
+                  note=f"n/a (cron {cron.cron_name!r} reported no record processed: the "
+                       "generated base has nothing for it yet, see bench/README.md)")
+        return
+    per_batch = queries_per_batch(figure.result)
+    target, status = "", ""
+    if limit_seconds:
+        target = f"<= {limit_seconds} s at {at_customers:,}"
+        status = check(figure.median, limit_seconds) if bench.customers >= at_customers else ""
+    bench.add(key, "cron", f"{name} ({len(figure.result['queries'])} batch(es))", figure,
+              target=target, status=status, note=f"cron {cron.cron_name!r}",
+              growth_limits={"peak_mb": 2.0, "queries_per_batch": 1.0},
+              details=dict(figure.result, queries_per_batch=per_batch))
+
+
+@scenario("2", "Daily care cron over all customers")
+def care_cron(bench):
+    cron_scenario(bench, "2", "daily care cron", r"care", limit_seconds=60)
+
+
+def _no_points(env):
+    if not env["loyalty.history"].search_count([("issued", ">", 0)], limit=1):
+        return "the generated base has no loyalty points yet: see bench/README.md"
+    return None
+
+
+@scenario("3", "Points expiry cron")
+def points_expiry_cron(bench):
+    cron_scenario(bench, "3", "points expiry cron", r"expir", missing_data=_no_points)
+
+
+# ------------------------------------- 4. confirming orders, addon vs bare
+def confirm(orders):
+    for order in orders:
+        order.action_confirm()
+        # Each click is its own request, which ends with a flush.
+        order.env.flush_all()
+
+
+def as_user(env, user=None):
+    """An environment like the web client's for this user (the admin by default)."""
+    user = user or env.ref("base.user_admin")
+    return env(user=user.id, context={"lang": user.lang, "tz": user.tz,
+                                      "allowed_company_ids": user.company_id.ids})
+
+
+@scenario("4", "Confirming 500 quotations, with the addon vs without")
+def confirm_orders(bench):
+    classify(bench)
+    figures = {}
+    for label, env in (("bare", bench.bare_env), ("addon", bench.env)):
+        admin_env = as_user(env)
+
+        def drafts(admin_env=admin_env):
+            return admin_env["sale.order"].search(
+                [("client_order_ref", "=", dataset.DRAFT_REF), ("state", "=", "draft")])
+
+        figures[label] = bench.measure(confirm, before=drafts,
+                                       after=lambda env=env: bench.rollback(env))
+    what = f"confirm {dataset.DRAFTS} quotations one by one"
+    bench.add("4", "confirm-bare", f"{what}, without the addon", figures["bare"],
+              note="as admin, each its own request; the same quotations in both databases")
+    ratio = figures["addon"].median / figures["bare"].median
+    bench.add("4", "confirm-addon", f"{what}, with the addon", figures["addon"], ratio=ratio,
+              target="<= 1.15x without", status=check(ratio, 1.15))
+
+
+# ------------------------------------------- 5. customer list, staff vs admin
+LIST_VIEW, SEARCH_VIEW = "base.view_partner_tree", "base.view_res_partner_filter"
+SEARCH_TERM = "Nguyễn"
+COUNT_LIMIT = 10001  # what the web client asks for
+
+
+def _views(Partner):
+    return Partner.get_views([(Partner.env.ref(LIST_VIEW).id, "list"),
+                              (Partner.env.ref(SEARCH_VIEW).id, "search")])
+
+
+def _list_spec(Partner, views):
+    """The web client's specification for the list: the arch's columns (as this user
+    gets it: columns of other groups are already removed), relations by display name."""
+    arch = etree.fromstring(views["views"]["list"]["arch"])
+    return {node.get("name"): {"fields": {"display_name": {}}}
+            if Partner._fields[node.get("name")].relational else {}
+            for node in arch.iterchildren("field")}
+
+
+def _search_domain(views):
+    arch = etree.fromstring(views["views"]["search"]["arch"])
+    return safe_eval(arch.find(".//field[@name='name']").get("filter_domain"),
+                     {"self": SEARCH_TERM})
+
+
+def open_list(Partner):
+    views = _views(Partner)
+    return Partner.web_search_read([], _list_spec(Partner, views), limit=80,
+                                   count_limit=COUNT_LIMIT)
+
+
+def search_list(Partner):
+    views = _views(Partner)
+    return Partner.web_search_read(_search_domain(views), _list_spec(Partner, views), limit=80,
+                                   count_limit=COUNT_LIMIT)
+
+
+LIST_OPERATIONS = [
+    ("open", "open Contacts list (views, 80 rows, count)", open_list),
+    ("count", "count all customers (pager)", lambda Partner: Partner.search_count([])),
+    ("search", f"search the list for {SEARCH_TERM!r}", search_list),
+    ("name-search", f"name_search {SEARCH_TERM!r} (dropdown)",
+     lambda Partner: Partner.name_search(SEARCH_TERM, limit=8)),
+]
+LOOPS = 10  # calls per timed run: one call takes milliseconds
+
+
+def _repeatedly(operation, Partner):
+    for _i in range(LOOPS):
+        Partner.env.invalidate_all()  # each call is a request of its own
+        operation(Partner)
+
+
+@scenario("5", "Customer list as care staff vs as admin")
+def customer_list(bench):
+    classify(bench)
+    env = bench.env
+    staff = env["res.users"].search([("login", "=", bench.info["staff_login"])])
+    users = {"admin": as_user(env), "staff": as_user(env, staff)}
+    visible = {who: user_env["res.partner"].search_count([]) for who, user_env in users.items()}
+    owned = env["res.partner"].search_count([("user_id", "=", staff.id)])
+    fallback = bench.info["staff_group"] != dataset.STAFF_GROUP
+    note = (f"staff owns {owned:,} customers ({owned / bench.customers:.1%}) and sees "
+            f"{visible['staff']:,} partners; admin sees {visible['admin']:,}"
+            + (f"; no Care Staff position yet: staff is {bench.info['staff_group']}"
+               if fallback else ""))
+    for key, label, operation in LIST_OPERATIONS:
+        figures = {}
+        for who, user_env in users.items():
+            figures[who] = bench.measure(
+                lambda Partner, operation=operation: _repeatedly(operation, Partner),
+                before=lambda user_env=user_env: user_env["res.partner"],
+                after=lambda: bench.rollback(env)).per(LOOPS)
+        bench.add("5", f"{key}-admin", f"{label}, admin", figures["admin"])
+        ratio = figures["staff"].median / figures["admin"].median
+        bench.add("5", f"{key}-staff", f"{label}, care staff", figures["staff"],
+                  ratio=ratio, target="<= 1.3x admin", status=check(ratio, 1.3), note=note)
+        note = ""
+
+
+# ----------------------------------------------------------- 6. dashboard
+DASHBOARD_METHODS = ("retrieve_dashboard", "get_dashboard_data", "_get_dashboard_data")
+
+
+@scenario("6", "Manager dashboard queries")
+def manager_dashboard(bench):
+    classify(bench)
+    env = as_user(bench.env)
+    entry = next(((model, method) for model in sorted(env.registry)
+                  if model.startswith("crm.vn.") and "dashboard" in model
+                  for method in DASHBOARD_METHODS if hasattr(env[model], method)), None)
+    if not entry:
+        bench.not_installed("6", "dashboard", "manager dashboard")
+        return
+    model, method = entry
+    figure = bench.measure(lambda: getattr(env[model], method)(),
+                           before=None, after=lambda: bench.rollback(bench.env))
+    bench.add("6", "dashboard", f"manager dashboard ({model}.{method})", figure,
+              growth_limits={"queries": 1.0})
