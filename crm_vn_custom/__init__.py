@@ -1,6 +1,7 @@
 from odoo import Command
 
 from . import models
+from . import report
 from . import wizards
 
 

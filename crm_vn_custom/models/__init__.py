@@ -28,3 +28,4 @@ from . import stock_picking
 from . import loyalty_history
 from . import loyalty_card
 from . import base_import_import
+from . import crm_vn_dashboard

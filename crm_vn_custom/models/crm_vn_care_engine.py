@@ -20,6 +20,15 @@ CLAIM_QUERY = """
  RETURNING id, res_id, occasion
 """
 
+# One statement for the whole batch, however many activities were created.
+LINK_QUERY = """
+    UPDATE crm_vn_care_occurrence o
+       SET activity_id = a.id, user_id = a.user_id, date_deadline = a.date_deadline
+      FROM unnest(%(occurrences)s::int[], %(activities)s::int[]) AS link(occurrence_id, activity_id)
+      JOIN mail_activity a ON a.id = link.activity_id
+     WHERE o.id = link.occurrence_id
+"""
+
 # Fixed-date greetings (solar): month and day.
 FIXED_DAYS = {"womens_day": (3, 8), "vn_womens_day": (10, 20), "teachers_day": (11, 20)}
 CATCH_UP_DAYS = 7
@@ -101,10 +110,11 @@ class CrmVnCareEngine(models.AbstractModel):
             })
         activities = self.env["mail.activity"].sudo().with_context(
             mail_activity_quick_update=True).create(vals_list)
-        occurrences = self.env["crm.vn.care.occurrence"].sudo().browse(
-            [row[0] for row in claimed])
-        for occurrence, activity in zip(occurrences, activities, strict=True):
-            occurrence.activity_id = activity
+        activities.flush_recordset(["user_id", "date_deadline"])
+        self.env.cr.execute(LINK_QUERY, {
+            "occurrences": [row[0] for row in claimed], "activities": activities.ids})
+        self.env["crm.vn.care.occurrence"].invalidate_model(
+            ["activity_id", "user_id", "date_deadline"])
         if step.crm_vn_mail_template_id:
             for _occurrence_id, res_id, occasion in claimed:
                 if by_key[(res_id, occasion)][1].email:

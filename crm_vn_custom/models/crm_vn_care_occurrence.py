@@ -21,6 +21,11 @@ class CrmVnCareOccurrence(models.Model):
     activity_id = fields.Many2one("mail.activity", index="btree_not_null", ondelete="set null")
     channel_id = fields.Many2one(related="template_id.crm_vn_channel_id")
     date = fields.Date(default=fields.Date.context_today)
+    # Kept when the activity is done or removed, for the care compliance report: the
+    # deadline as first planned (rescheduling does not make late care on time).
+    user_id = fields.Many2one("res.users", string="Responsible", index="btree_not_null")
+    date_deadline = fields.Date(string="Due Date")
+    date_done = fields.Date(string="Done On")
 
     _sql_constraints = [
         ("occasion_unique", "UNIQUE (template_id, res_model, res_id, occasion)",

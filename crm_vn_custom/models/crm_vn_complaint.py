@@ -44,7 +44,22 @@ class CrmVnComplaint(models.Model):
     resolution_breached = fields.Boolean(
         string="Resolution Late", readonly=True, index=True,
         help="The complaint was not resolved before the deadline.")
+    deadline_status = fields.Selection(
+        [("met", "Deadlines Met"), ("breached", "Deadline Missed"), ("open", "Open, on Time"),
+         ("cancelled", "Cancelled")],
+        compute="_compute_deadline_status", store=True, index=True,
+        help="Met: answered and resolved before the tier's deadlines. Missed: the first "
+        "response or the resolution came late (or has not come and is late).")
     escalated = fields.Boolean(readonly=True, help="The team leader has been alerted.")
+
+    @api.depends("state", "response_breached", "resolution_breached")
+    def _compute_deadline_status(self):
+        for complaint in self:
+            if complaint.response_breached or complaint.resolution_breached:
+                complaint.deadline_status = "breached"
+            else:
+                complaint.deadline_status = {
+                    "resolved": "met", "cancelled": "cancelled"}.get(complaint.state, "open")
 
     @api.depends("partner_id", "order_id", "lead_id")
     def _compute_user_id(self):

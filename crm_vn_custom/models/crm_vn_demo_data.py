@@ -229,6 +229,22 @@ class CrmVnDemoData(models.AbstractModel):
             "company_id": company.id, "date_open": fields.Datetime.now() - timedelta(days=5),
             "description": "<p>Khách chưa nhận được hàng, gọi tổng đài nhiều lần.</p>",
         })._check_deadlines()
+        self._generate_care_history(company, rng, today)
+
+    def _generate_care_history(self, company, rng, today):
+        """Care planned over the past two months, mostly done on time, some late, some
+        still overdue: what the care compliance report has to show."""
+        occurrences = self.env["crm.vn.care.occurrence"].search(
+            [("activity_id", "!=", False), ("partner_id.company_id", "=", company.id)],
+            order="id", limit=60)
+        for index, occurrence in enumerate(occurrences):
+            deadline = today - timedelta(days=rng.randint(3, 60))
+            occurrence.activity_id.date_deadline = deadline
+            occurrence.date_deadline = deadline
+            if index % 5 == 4:
+                continue  # still overdue
+            occurrence.activity_id.action_feedback(feedback="Đã liên hệ khách hàng")
+            occurrence.date_done = deadline + timedelta(days=rng.choice([-2, -1, 0, 0, 0, 3]))
 
     def _generate_reassignments(self, customers, teams):
         """A team leader rebalances the workload: the audit log shows who moved which

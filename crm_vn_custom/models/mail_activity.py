@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import fields, models
 
 CUSTOMER_MODELS = ("res.partner", "crm.lead", "sale.order")
 
@@ -6,10 +6,21 @@ CUSTOMER_MODELS = ("res.partner", "crm.lead", "sale.order")
 class MailActivity(models.Model):
     _inherit = "mail.activity"
 
+    def write(self, vals):
+        result = super().write(vals)
+        # Care compliance counts for whoever the care activity is handed to.
+        if vals.get("user_id"):
+            self.env["crm.vn.care.occurrence"].sudo().search(
+                [("activity_id", "in", self.ids)]).user_id = vals["user_id"]
+        return result
+
     def _action_done(self, feedback=False, attachment_ids=None):
         # Completing a care activity on a customer, lead or order is an interaction:
         # log it (the feedback is the note) before Odoo removes the activity.
         self._crm_vn_log_care(feedback)
+        self.env["crm.vn.care.occurrence"].sudo().search(
+            [("activity_id", "in", self.ids), ("date_done", "=", False)]).date_done = (
+            fields.Date.context_today(self))
         return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
 
     def _crm_vn_log_care(self, feedback):

@@ -19,6 +19,10 @@ class ResCompany(models.Model):
         string="Escalate Overdue Care After (days)", default=14,
         help="When a customer's care is overdue by more than this, the team leader gets an "
         "activity; 0 never escalates.")
+    crm_vn_churn_days = fields.Integer(
+        string="Customer Lost After (days)", default=180,
+        help="A customer who bought before but not in this many days counts as lost (churned) "
+        "in the customer analysis.")
     crm_vn_loyalty_program_id = fields.Many2one(
         "loyalty.program", string="Customer Loyalty Programme",
         domain="[('program_type', '=', 'loyalty'), ('company_id', 'in', [id, False])]",
@@ -39,6 +43,8 @@ class ResCompany(models.Model):
         ("crm_vn_tier_days_positive",
          "CHECK(crm_vn_tier_window_days > 0 AND crm_vn_tier_grace_days >= 0)",
          "The tier window must be positive and the grace period cannot be negative."),
+        ("crm_vn_churn_days_positive", "CHECK(crm_vn_churn_days > 0)",
+         "The number of days after which a customer counts as lost must be positive."),
         ("crm_vn_points_days_positive",
          "CHECK(crm_vn_points_validity_months >= 0 AND crm_vn_points_expiry_notice_days >= 0)",
          "The points validity and the reminder delay cannot be negative."),

@@ -20,3 +20,4 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.crm_vn_points_expiry_template_id", readonly=False)
     crm_vn_care_escalation_days = fields.Integer(
         related="company_id.crm_vn_care_escalation_days", readonly=False)
+    crm_vn_churn_days = fields.Integer(related="company_id.crm_vn_churn_days", readonly=False)

@@ -1,0 +1,236 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+
+RECENT_DAYS = 90
+
+
+class CrmVnDashboard(models.AbstractModel):
+    """The manager dashboard's figures. Everything is read through the reporting models
+    as the current user, so the record rules apply: care staff see their own figures, team
+    leaders their teams', managers everybody's."""
+
+    _name = "crm.vn.dashboard"
+    _description = "Customer Care Dashboard"
+
+    @api.model
+    def retrieve_dashboard(self):
+        self.env.flush_all()  # the reports are SQL views over other models' tables
+        today = fields.Date.context_today(self)
+        month_start = today.replace(day=1)
+        recent = today - relativedelta(days=RECENT_DAYS)
+        return {
+            "sections": [
+                self._customer_section(),
+                self._revenue_section(month_start),
+                self._care_section(recent, today),
+                self._loyalty_section(month_start),
+            ],
+            "tiers": self._tiers(),
+            "currency_id": self.env.company.currency_id.id,
+        }
+
+    @api.model
+    def _tile(self, label, value, action, domain=(), kind="number", help_text=""):
+        return {
+            "label": label,
+            "value": value,
+            "kind": kind,
+            "help": help_text,
+            "action": action,
+            "domain": list(domain),
+        }
+
+    @api.model
+    def _aggregate(self, model, domain, aggregates):
+        """One aggregate query over the rows the user may see."""
+        return self.env[model]._read_group(domain, aggregates=aggregates)[0]
+
+    @api.model
+    def _customer_section(self):
+        customers, churn, value, repeat = self._aggregate(
+            "crm.vn.customer.report",
+            [],
+            ["__count", "churn_rate:avg", "average_value:avg", "repeat_rate:avg"],
+        )
+        (lost,) = self._aggregate("crm.vn.customer.report", [("churned", "=", True)], ["__count"])
+        (retained,) = self._aggregate(
+            "crm.vn.cohort.report", [("months_since_first", "=", 1)], ["retention_rate:avg"]
+        )
+        report = "crm_vn_custom.crm_vn_customer_report_action"
+        return {
+            "title": self.env._("Customers"),
+            "tiles": [
+                self._tile(self.env._("Customers"), customers, report),
+                self._tile(self.env._("Lost Customers"), lost, report, [("churned", "=", True)]),
+                self._tile(
+                    self.env._("Churn Rate"),
+                    churn,
+                    report,
+                    kind="percent",
+                    help_text=self.env._("Customers who bought but not within the set days"),
+                ),
+                self._tile(
+                    self.env._("Repeat Rate"),
+                    repeat,
+                    report,
+                    kind="percent",
+                    help_text=self.env._("Customers who bought at least twice"),
+                ),
+                self._tile(self.env._("Average Lifetime Value"), value, report, kind="monetary"),
+                self._tile(
+                    self.env._("Back the Next Month"),
+                    retained,
+                    "crm_vn_custom.crm_vn_cohort_report_action",
+                    kind="percent",
+                    help_text=self.env._("Customers who bought again the month after their first"),
+                ),
+            ],
+        }
+
+    @api.model
+    def _revenue_section(self, month_start):
+        domain = [("state", "=", "sale"), ("date", ">=", fields.Datetime.to_datetime(month_start))]
+        revenue = dict(
+            self.env["sale.report"]._read_group(
+                domain, ["crm_vn_customer_kind"], ["price_subtotal:sum"]
+            )
+        )
+        report = "crm_vn_custom.sale_report_action_crm_vn_returning"
+        return {
+            "title": self.env._("Revenue This Month"),
+            "tiles": [
+                self._tile(
+                    self.env._("From New Customers"),
+                    revenue.get("new", 0.0),
+                    report,
+                    [*domain, ("crm_vn_customer_kind", "=", "new")],
+                    kind="monetary",
+                ),
+                self._tile(
+                    self.env._("From Returning Customers"),
+                    revenue.get("returning", 0.0),
+                    report,
+                    [*domain, ("crm_vn_customer_kind", "=", "returning")],
+                    kind="monetary",
+                ),
+            ],
+        }
+
+    @api.model
+    def _care_section(self, recent, today):
+        recent_days = [("date", ">=", recent)]
+        nps, satisfaction, answers = self._aggregate(
+            "crm.vn.satisfaction.report",
+            recent_days,
+            ["nps:avg", "satisfaction:avg", "answer_count:sum"],
+        )
+        due = [("date_deadline", ">=", recent), ("date_deadline", "<=", today)]
+        (on_time,) = self._aggregate("crm.vn.care.compliance.report", due, ["compliance_rate:avg"])
+        (overdue,) = self._aggregate(
+            "crm.vn.care.compliance.report", [("state", "=", "overdue")], ["__count"]
+        )
+        complaints = dict(
+            self.env["crm.vn.complaint"]._read_group(
+                [("date_open", ">=", fields.Datetime.to_datetime(recent))],
+                ["deadline_status"],
+                ["__count"],
+            )
+        )
+        satisfaction_report = "crm_vn_custom.crm_vn_satisfaction_report_action"
+        compliance_report = "crm_vn_custom.crm_vn_care_compliance_report_action"
+        complaint_report = "crm_vn_custom.crm_vn_complaint_action_report"
+        recent_complaints = [("date_open", ">=", fields.Datetime.to_datetime(recent))]
+        return {
+            "title": self.env._("Care, Last 90 Days"),
+            "tiles": [
+                self._tile(
+                    self.env._("NPS"),
+                    nps,
+                    satisfaction_report,
+                    recent_days,
+                    kind="score",
+                    help_text=self.env._("%(answers)s answers", answers=answers or 0),
+                ),
+                self._tile(
+                    self.env._("Satisfaction (1-5)"),
+                    satisfaction,
+                    satisfaction_report,
+                    recent_days,
+                    kind="decimal",
+                ),
+                self._tile(
+                    self.env._("Care Done on Time"), on_time, compliance_report, due, kind="percent"
+                ),
+                self._tile(
+                    self.env._("Care Overdue Now"),
+                    overdue,
+                    compliance_report,
+                    [("state", "=", "overdue")],
+                    kind="alert",
+                ),
+                self._tile(
+                    self.env._("Complaints on Time"),
+                    complaints.get("met", 0),
+                    complaint_report,
+                    [*recent_complaints, ("deadline_status", "=", "met")],
+                ),
+                self._tile(
+                    self.env._("Complaints Late"),
+                    complaints.get("breached", 0),
+                    complaint_report,
+                    [*recent_complaints, ("deadline_status", "=", "breached")],
+                    kind="alert",
+                ),
+            ],
+        }
+
+    @api.model
+    def _loyalty_section(self, month_start):
+        this_month = [("date", ">=", month_start)]
+        issued, redeemed, expired = self._aggregate(
+            "crm.vn.points.report",
+            this_month,
+            ["points_issued:sum", "points_redeemed:sum", "points_expired:sum"],
+        )
+        changes = dict(
+            self.env["crm.vn.tier.history"]._read_group(
+                [("date", ">=", fields.Datetime.to_datetime(month_start))],
+                ["direction"],
+                ["__count"],
+            )
+        )
+        points_report = "crm_vn_custom.crm_vn_points_report_action"
+        tier_report = "crm_vn_custom.crm_vn_tier_history_action"
+        month_changes = [("date", ">=", fields.Datetime.to_datetime(month_start))]
+        return {
+            "title": self.env._("Loyalty This Month"),
+            "tiles": [
+                self._tile(self.env._("Points Issued"), issued, points_report, this_month),
+                self._tile(self.env._("Points Redeemed"), redeemed, points_report, this_month),
+                self._tile(self.env._("Points Expired"), expired, points_report, this_month),
+                self._tile(
+                    self.env._("Tier Upgrades"),
+                    changes.get("up", 0),
+                    tier_report,
+                    [*month_changes, ("direction", "=", "up")],
+                ),
+                self._tile(
+                    self.env._("Tier Downgrades"),
+                    changes.get("down", 0),
+                    tier_report,
+                    [*month_changes, ("direction", "=", "down")],
+                ),
+            ],
+        }
+
+    @api.model
+    def _tiers(self):
+        """Customers per tier (in the tiers' order), for the bar at the top."""
+        counts = self.env["crm.vn.customer.report"]._read_group(
+            [("tier_id", "!=", False)], ["tier_id"], ["__count"]
+        )
+        return [
+            {"id": tier.id, "name": tier.name, "color": tier.color, "count": count}
+            for tier, count in counts
+        ]

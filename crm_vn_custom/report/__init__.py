@@ -1,0 +1,6 @@
+from . import crm_vn_customer_report
+from . import crm_vn_cohort_report
+from . import crm_vn_care_compliance_report
+from . import crm_vn_points_report
+from . import sale_report
+from . import crm_vn_satisfaction_report

@@ -1,0 +1,71 @@
+from odoo import fields, models
+
+from .report_sql import USER_TEAM
+
+COMPLIANCE_STATES = [
+    ("on_time", "Done on Time"),
+    ("late", "Done Late"),
+    ("overdue", "Overdue"),
+    ("planned", "Planned"),
+    ("cancelled", "Cancelled"),
+]
+
+
+class CrmVnCareComplianceReport(models.Model):
+    """Every care step a care plan scheduled: done on time, done late, overdue, still
+    planned or cancelled, against the deadline it was first given."""
+
+    _name = "crm.vn.care.compliance.report"
+    _description = "Care Compliance"
+    _auto = False
+    _rec_name = "step_id"
+    _order = "date_deadline desc"
+
+    step_id = fields.Many2one("mail.activity.plan.template", string="Care Step", readonly=True)
+    plan_id = fields.Many2one("mail.activity.plan", string="Care Plan", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    user_id = fields.Many2one("res.users", string="Responsible", readonly=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
+    tier_id = fields.Many2one("crm.vn.tier", readonly=True)
+    date_scheduled = fields.Date(string="Planned On", readonly=True)
+    date_deadline = fields.Date(string="Due Date", readonly=True)
+    date_done = fields.Date(string="Done On", readonly=True)
+    state = fields.Selection(COMPLIANCE_STATES, string="Status", readonly=True)
+    compliance_rate = fields.Float(
+        string="On Time (%)", readonly=True, aggregator="avg",
+        help="Share of the care steps due so far that were done by their deadline.")
+    days_late = fields.Integer(
+        readonly=True, aggregator="avg",
+        help="Days past the deadline, for care done late or still overdue.")
+
+    @property
+    def _table_query(self):
+        return f"""
+            WITH {USER_TEAM},
+            step AS (
+                SELECT o.*,
+                       CASE WHEN o.date_done IS NOT NULL AND o.date_done <= o.date_deadline
+                                 THEN 'on_time'
+                            WHEN o.date_done IS NOT NULL THEN 'late'
+                            WHEN o.activity_id IS NULL THEN 'cancelled'
+                            WHEN o.date_deadline < CURRENT_DATE THEN 'overdue'
+                            ELSE 'planned' END AS state
+                  FROM crm_vn_care_occurrence o
+                 WHERE o.date_deadline IS NOT NULL
+            )
+            SELECT s.id, s.template_id AS step_id, t.plan_id, cp.id AS partner_id,
+                   cp.company_id, s.user_id, ut.team_id, cp.tier_id,
+                   s.date AS date_scheduled, s.date_deadline, s.date_done, s.state,
+                   CASE s.state WHEN 'on_time' THEN 100.0
+                                WHEN 'late' THEN 0.0 WHEN 'overdue' THEN 0.0 END
+                       AS compliance_rate,
+                   CASE WHEN s.state IN ('late', 'overdue')
+                        THEN COALESCE(s.date_done, CURRENT_DATE) - s.date_deadline END
+                       AS days_late
+              FROM step s
+              JOIN mail_activity_plan_template t ON t.id = s.template_id
+         LEFT JOIN res_partner p ON p.id = s.partner_id
+         LEFT JOIN res_partner cp ON cp.id = p.commercial_partner_id
+         LEFT JOIN user_team ut ON ut.user_id = s.user_id
+        """

@@ -1,0 +1,63 @@
+from odoo import fields, models
+
+from .report_sql import CONFIRMED_ORDERS, USER_TEAM
+
+
+class CrmVnCohortReport(models.Model):
+    """Customers by the month of their first purchase (the cohort) and each month since:
+    one row per customer and month, so that the average of *retained* is the retention rate
+    whatever the grouping (cohort, salesperson, team, tier)."""
+
+    _name = "crm.vn.cohort.report"
+    _description = "Customer Retention by Cohort"
+    _auto = False
+    _rec_name = "partner_id"
+    _order = "cohort_month desc, months_since_first"
+
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
+    tier_id = fields.Many2one("crm.vn.tier", readonly=True)
+    cohort_month = fields.Date(string="First Purchase", readonly=True)
+    month = fields.Date(readonly=True)
+    months_since_first = fields.Integer(string="Months Since First Purchase", readonly=True)
+    bought = fields.Boolean(string="Bought This Month", readonly=True)
+    retention_rate = fields.Float(
+        string="Retention Rate (%)", readonly=True, aggregator="avg",
+        help="Share of the cohort's customers who bought in this month.")
+    churn_rate = fields.Float(
+        string="Churn Rate (%)", readonly=True, aggregator="avg",
+        help="Share of the cohort's customers who have not bought in this month or since.")
+
+    @property
+    def _table_query(self):
+        return f"""
+            WITH {USER_TEAM}, {CONFIRMED_ORDERS},
+            bought_in AS (
+                SELECT DISTINCT partner_id, company_id,
+                       date_trunc('month', date_order)::date AS month
+                  FROM confirmed_order
+            ), cohort AS (
+                SELECT partner_id, company_id, MIN(month) AS cohort_month, MAX(month) AS last_month
+                  FROM bought_in
+              GROUP BY partner_id, company_id
+            )
+            SELECT ROW_NUMBER() OVER (ORDER BY c.partner_id, c.company_id, period.month) AS id,
+                   c.partner_id, c.company_id, p.user_id, ut.team_id, p.tier_id,
+                   c.cohort_month, period.month::date AS month,
+                   (12 * (date_part('year', period.month) - date_part('year', c.cohort_month))
+                    + date_part('month', period.month) - date_part('month', c.cohort_month)
+                   )::int AS months_since_first,
+                   b.partner_id IS NOT NULL AS bought,
+                   CASE WHEN b.partner_id IS NOT NULL THEN 100.0 ELSE 0.0 END AS retention_rate,
+                   CASE WHEN period.month > c.last_month THEN 100.0 ELSE 0.0 END AS churn_rate
+              FROM cohort c
+              JOIN res_partner p ON p.id = c.partner_id
+        CROSS JOIN LATERAL generate_series(
+                       c.cohort_month, date_trunc('month', CURRENT_DATE)::date, interval '1 month'
+                   ) AS period(month)
+         LEFT JOIN bought_in b ON b.partner_id = c.partner_id AND b.company_id = c.company_id
+                              AND b.month = period.month
+         LEFT JOIN user_team ut ON ut.user_id = p.user_id
+        """

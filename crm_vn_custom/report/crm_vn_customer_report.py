@@ -1,0 +1,99 @@
+from odoo import fields, models
+
+from ..models.res_partner import AGE_GROUPS, RELATIONSHIP_KINDS, RFM_SEGMENTS
+from .report_sql import CONFIRMED_ORDERS, USER_TEAM, age_group_sql
+
+
+class CrmVnCustomerReport(models.Model):
+    """One row per customer and company it bought from (or its own company if it never
+    bought): who the customers are, what they are worth, whether they are lost."""
+
+    _name = "crm.vn.customer.report"
+    _description = "Customer Analysis"
+    _auto = False
+    _rec_name = "partner_id"
+    _order = "lifetime_value desc, partner_id"
+
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
+    tier_id = fields.Many2one("crm.vn.tier", readonly=True)
+    rfm_segment = fields.Selection(RFM_SEGMENTS, string="RFM Segment", readonly=True)
+    province_id = fields.Many2one("res.country.state", readonly=True)
+    age_group = fields.Selection(
+        [(code, label) for code, label, _low, _high in AGE_GROUPS], readonly=True)
+    gender = fields.Selection(
+        [("male", "Male"), ("female", "Female"), ("other", "Other")], readonly=True)
+    relationship_kind = fields.Selection(RELATIONSHIP_KINDS, readonly=True)
+    cohort_month = fields.Date(
+        string="First Purchase", readonly=True,
+        help="The month of the customer's first confirmed order in this company.")
+    last_order_date = fields.Date(readonly=True)
+    order_count = fields.Integer(string="Orders", readonly=True)
+    lifetime_value = fields.Monetary(
+        readonly=True,
+        help="Confirmed orders since the first purchase, untaxed, less posted credit notes.")
+    average_value = fields.Monetary(
+        string="Average Lifetime Value", readonly=True, aggregator="avg",
+        help="Lifetime value per customer who bought.")
+    churned = fields.Boolean(
+        string="Lost", readonly=True,
+        help="Bought before, but not within the company's 'customer lost after' days.")
+    churn_rate = fields.Float(
+        string="Churn Rate (%)", readonly=True, aggregator="avg",
+        help="Share of the customers who bought that are lost.")
+    repeat_rate = fields.Float(
+        string="Repeat Rate (%)", readonly=True, aggregator="avg",
+        help="Share of the customers who bought that bought at least twice.")
+
+    @property
+    def _table_query(self):
+        return f"""
+            WITH {USER_TEAM}, {CONFIRMED_ORDERS},
+            bought AS (
+                SELECT partner_id, company_id, COUNT(*) AS order_count, SUM(amount) AS revenue,
+                       MIN(date_order) AS first_order, MAX(date_order) AS last_order
+                  FROM confirmed_order
+              GROUP BY partner_id, company_id
+            ), refunded AS (
+                SELECT cp.commercial_partner_id AS partner_id, am.company_id,
+                       SUM(-am.amount_untaxed_signed) AS amount
+                  FROM account_move am
+                  JOIN res_partner cp ON cp.id = am.partner_id
+                 WHERE am.move_type = 'out_refund' AND am.state = 'posted'
+              GROUP BY cp.commercial_partner_id, am.company_id
+            ), customer AS (
+                SELECT p.id, p.company_id, p.user_id, p.tier_id, p.rfm_segment, p.province_id,
+                       p.birthday, p.gender, p.relationship_kind, b.company_id AS sold_by,
+                       b.order_count, b.revenue, b.first_order, b.last_order
+                  FROM res_partner p
+             LEFT JOIN bought b ON b.partner_id = p.id
+                 WHERE p.id = p.commercial_partner_id AND p.active
+                   AND (p.customer_rank > 0 OR p.tier_id IS NOT NULL OR b.partner_id IS NOT NULL)
+            )
+            SELECT ROW_NUMBER() OVER (ORDER BY c.id, c.sold_by) AS id,
+                   c.id AS partner_id,
+                   COALESCE(c.sold_by, c.company_id) AS company_id,
+                   company.currency_id,
+                   c.user_id, ut.team_id, c.tier_id, c.rfm_segment, c.province_id,
+                   {age_group_sql("c.birthday")} AS age_group,
+                   c.gender, c.relationship_kind,
+                   date_trunc('month', c.first_order)::date AS cohort_month,
+                   c.last_order::date AS last_order_date,
+                   COALESCE(c.order_count, 0) AS order_count,
+                   COALESCE(c.revenue, 0) - COALESCE(r.amount, 0) AS lifetime_value,
+                   CASE WHEN c.sold_by IS NOT NULL
+                        THEN COALESCE(c.revenue, 0) - COALESCE(r.amount, 0) END AS average_value,
+                   COALESCE(c.last_order < CURRENT_DATE - company.crm_vn_churn_days, FALSE)
+                       AS churned,
+                   CASE WHEN c.last_order < CURRENT_DATE - company.crm_vn_churn_days THEN 100.0
+                        WHEN c.sold_by IS NOT NULL THEN 0.0 END AS churn_rate,
+                   CASE WHEN c.order_count > 1 THEN 100.0
+                        WHEN c.sold_by IS NOT NULL THEN 0.0 END AS repeat_rate
+              FROM customer c
+         LEFT JOIN res_company company ON company.id = COALESCE(c.sold_by, c.company_id)
+         LEFT JOIN refunded r ON r.partner_id = c.id AND r.company_id = c.sold_by
+         LEFT JOIN user_team ut ON ut.user_id = c.user_id
+        """

@@ -1,0 +1,40 @@
+from odoo import fields, models
+
+
+class SaleReport(models.Model):
+    _inherit = "sale.report"
+
+    crm_vn_customer_kind = fields.Selection(
+        [("new", "New Customer"), ("returning", "Returning Customer")],
+        string="New or Returning", readonly=True,
+        help="New: the order is in the month of the customer's first confirmed order in "
+        "this company. Returning: the customer had bought in an earlier month.")
+    crm_vn_tier_id = fields.Many2one("crm.vn.tier", string="Customer Tier", readonly=True)
+
+    def _select_additional_fields(self):
+        res = super()._select_additional_fields()
+        res["crm_vn_customer_kind"] = """
+            CASE WHEN crm_vn_first.month < date_trunc('month', s.date_order)
+                 THEN 'returning' ELSE 'new' END"""
+        res["crm_vn_tier_id"] = "commercial_partner.tier_id"
+        return res
+
+    def _from_sale(self):
+        # The month of each customer's first confirmed order, once for the whole view.
+        return super()._from_sale() + """
+            JOIN res_partner commercial_partner
+              ON commercial_partner.id = partner.commercial_partner_id
+            LEFT JOIN (
+                SELECT cp.commercial_partner_id AS partner_id, fo.company_id,
+                       date_trunc('month', MIN(fo.date_order)) AS month
+                  FROM sale_order fo
+                  JOIN res_partner cp ON cp.id = fo.partner_id
+                 WHERE fo.state = 'sale'
+              GROUP BY cp.commercial_partner_id, fo.company_id
+            ) crm_vn_first ON crm_vn_first.partner_id = partner.commercial_partner_id
+                          AND crm_vn_first.company_id = s.company_id"""
+
+    def _group_by_sale(self):
+        return super()._group_by_sale() + """,
+            crm_vn_first.month,
+            commercial_partner.tier_id"""
