@@ -11,3 +11,23 @@ class _ImportWarningFilter(logging.Filter):
 
 
 logging.getLogger("odoo.tests.common").addFilter(_ImportWarningFilter())
+
+
+# No test may be skipped: Odoo skips browser tests when Chromium is missing or does not
+# start, which would let the tours silently not run.
+_skipped = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        _skipped.append(f"{report.nodeid}: {reason}")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _skipped:
+        print("\nerror: tests were skipped, which this suite does not allow"
+              " (browser tours need Chromium: apt-get install chromium):")
+        for line in _skipped:
+            print(f"  {line}")
+        session.exitstatus = 1

@@ -73,6 +73,9 @@
             "crm_vn_custom/static/src/export/*",
             "crm_vn_custom/static/src/dashboard/*",
         ],
+        "web.assets_tests": [
+            "crm_vn_custom/static/tests/tours/*",
+        ],
     },
     "post_init_hook": "_post_init_hook",
     "installable": True,

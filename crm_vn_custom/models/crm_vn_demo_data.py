@@ -236,15 +236,18 @@ class CrmVnDemoData(models.AbstractModel):
         still overdue: what the care compliance report has to show."""
         occurrences = self.env["crm.vn.care.occurrence"].search(
             [("activity_id", "!=", False), ("partner_id.company_id", "=", company.id)],
-            order="id", limit=60)
+            order="id")
         for index, occurrence in enumerate(occurrences):
-            deadline = today - timedelta(days=rng.randint(3, 60))
-            occurrence.activity_id.date_deadline = deadline
-            occurrence.date_deadline = deadline
-            if index % 5 == 4:
-                continue  # still overdue
+            deadline = occurrence.date_deadline
+            if index % 3 == 0:  # a third planned earlier in the past two months
+                deadline = today - timedelta(days=rng.randint(3, 60))
+                occurrence.activity_id.date_deadline = deadline
+                occurrence.date_deadline = deadline
+            if deadline >= today or index % 6 == 5:
+                continue  # still planned, or overdue
             occurrence.activity_id.action_feedback(feedback="Đã liên hệ khách hàng")
-            occurrence.date_done = deadline + timedelta(days=rng.choice([-2, -1, 0, 0, 0, 3]))
+            occurrence.date_done = min(
+                today, deadline + timedelta(days=rng.choice([-2, -1, 0, 0, 0, 3])))
 
     def _generate_reassignments(self, customers, teams):
         """A team leader rebalances the workload: the audit log shows who moved which
