@@ -92,9 +92,10 @@ class LoyaltyCard(models.Model):
             return {}
         self.env["loyalty.history"].flush_model()
         self.env.cr.execute(UNSPENT_QUERY, {"cards": self.ids, "until": until})
-        points = {card.id: card.points for card in self}
-        return {card_id: min(unspent, points[card_id])
-                for card_id, unspent in self.env.cr.fetchall() if unspent > 0}
+        # Fetched before reading the balances: reading them may query the same cursor.
+        unspent_of = dict(self.env.cr.fetchall())
+        return {card.id: min(unspent_of[card.id], card.points)
+                for card in self if unspent_of.get(card.id, 0) > 0}
 
     @api.model
     def _cron_crm_vn_expire_points(self, batch_size=1000):

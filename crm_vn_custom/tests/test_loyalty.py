@@ -141,6 +141,9 @@ class TestPointsEarning(LoyaltyCommon):
 @tagged("post_install", "-at_install")
 class TestPointsExpiry(LoyaltyCommon):
     def _expire(self):
+        # As the cron worker runs it: in a new transaction, nothing in the cache.
+        self.env.flush_all()
+        self.env.invalidate_all()
         self.env["loyalty.card"]._cron_crm_vn_expire_points()
 
     def test_expiry_across_the_year_oldest_points_first(self):
