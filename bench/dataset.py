@@ -8,6 +8,7 @@ the ORM fills (stored computed fields included) has a sensible value at 1,000,00
 """
 
 import ast
+import datetime
 import hashlib
 import shutil
 
@@ -21,6 +22,15 @@ LINES_PER_ORDER = 4  # on average: 1 to 7
 DRAFTS, DRAFT_LINES = 500, 3
 DRAFT_REF = "BENCH-CONFIRM"
 HISTORY_DAYS = 548  # 18 months
+# Birthdays spread over 16,000 days from 1 January 1960 (customers born 1960-2003).
+BIRTHDAY_FROM, BIRTHDAY_DAYS = datetime.date(1960, 1, 1), 16_000
+BIRTHDAY_FROM_SQL = f"date '{BIRTHDAY_FROM}'"
+LUNAR_BIRTHDAY_SHARE = 0.15  # customers who keep their lunar birthday
+# Loyalty points (database with the addon only): 1 point per 10,000 VND of an order,
+# valid 12 months.
+POINT_VND, POINTS_VALIDITY_MONTHS = 10_000, 12
+CARE_PLANS = ["crm_vn_custom.care_plan_pre_sale", "crm_vn_custom.care_plan_sale",
+              "crm_vn_custom.care_plan_after_sale", "crm_vn_custom.care_plan_recurring"]
 STAFF_GROUP = "crm_vn_custom.group_crm_vn_care_staff"
 FALLBACK_STAFF_GROUP = "sales_team.group_sale_salesman"
 
@@ -211,6 +221,7 @@ def generate(env, customers, lines, users, products, partner, order):
     name = (f"CASE WHEN mod(s.g, 10) = 0 THEN 'Công ty TNHH ' || "
             f"{pick.format('given', 4, len(GIVEN))} || ' ' || s.g ELSE {person} END")
     phone = "900000000 + s.g"
+    birthday = f"{BIRTHDAY_FROM_SQL} + floor(pg_temp.bench_u(s.g, 5) * {BIRTHDAY_DAYS})::int"
     clone_rows(cr, "res_partner", partner.id, "generate_series(1, %(n)s) AS s(g)", {
         "name": name, "complete_name": name, "is_company": "mod(s.g, 10) = 0",
         "ref": "'KH' || lpad(s.g::text, 7, '0')",
@@ -219,9 +230,9 @@ def generate(env, customers, lines, users, products, partner, order):
                  f" || ' ' || substr(({phone})::text, 7, 3)",
         "phone_sanitized": f"'+84' || ({phone})",
         "user_id": f"(%(users)s::int[])[1 + mod(s.g, {len(users)})]",
-        "birthday": "date '1960-01-01' + floor(pg_temp.bench_u(s.g, 5) * 16000)::int",
-        "birthday_month": "extract(month FROM date '1960-01-01'"
-                          " + floor(pg_temp.bench_u(s.g, 5) * 16000)::int)::int",
+        "birthday": birthday,
+        "birthday_month": f"extract(month FROM {birthday})::int",
+        "birthday_day": f"extract(day FROM {birthday})::int",
         "gender": "(ARRAY['male', 'female'])[1 + mod(s.g, 2)]",
         "create_date": "t.create_date - interval '600 days'",
     }, params)
@@ -294,6 +305,112 @@ def counts(env):
     return {"customers": customers, "orders": orders, "order_lines": lines}
 
 
+# ------------------------------------------------ with the addon: points, care
+def loyalty_program(env):
+    """The company's loyalty programme, as an admin sets it up: 1 point per 10,000 VND,
+    points redeemed for a discount, valid 12 months."""
+    from odoo import Command  # noqa: PLC0415
+
+    company = env.ref("base.main_company")
+    program = env["loyalty.program"].create({
+        "name": "Khách hàng thân thiết", "program_type": "loyalty", "trigger": "auto",
+        "applies_on": "both", "company_id": company.id, "currency_id": env.ref("base.VND").id,
+        "rule_ids": [Command.create({"reward_point_mode": "money",
+                                     "reward_point_amount": 1 / POINT_VND})],
+        "reward_ids": [Command.create({"reward_type": "discount", "discount_mode": "per_point",
+                                       "discount": 1_000, "required_points": 100,
+                                       "discount_applicability": "order"})],
+    })
+    company.write({"crm_vn_loyalty_program_id": program.id,
+                   "crm_vn_points_validity_months": POINTS_VALIDITY_MONTHS})
+    return program
+
+
+def generate_points(env, partner, order):
+    """A loyalty card per customer who bought, and the points each confirmed order earned
+    (never spent), cloned in SQL from one card and one history line made by the ORM for
+    ``partner``'s ``order``. Earnings expire 12 months after the order: those of the
+    orders older than a year are due, as if the expiry cron had never run."""
+    program = loyalty_program(env)
+    points = round(order.amount_untaxed / POINT_VND)
+    card = env["loyalty.card"].with_context(loyalty_no_mail=True).create({
+        "partner_id": partner.id, "program_id": program.id, "points": points})
+    line = env["loyalty.history"].create({
+        "card_id": card.id, "crm_vn_kind": "earning", "order_model": order._name,
+        "order_id": order.id, "description": f"Order {order.name}",
+        "issued": points, "used": 0, "crm_vn_base_points": points})
+    env.flush_all()
+    cr = env.cr
+    params = {"program": program.id, "point": POINT_VND, "months": POINTS_VALIDITY_MONTHS,
+              "template_name": order.name}
+    earned = "round(so.amount_untaxed / %(point)s)"
+    clone_rows(cr, "loyalty_card", card.id, f"""(
+            SELECT so.partner_id, MIN(so.date_order) AS since, SUM({earned}) AS points
+              FROM sale_order so
+             WHERE so.name LIKE 'BS%%' AND so.state = 'sale'
+          GROUP BY so.partner_id) AS s""", {
+        "partner_id": "s.partner_id", "points": "s.points",
+        "code": "'044' || lpad(s.partner_id::text, 13, '0')",
+        "create_date": "s.since", "write_date": "s.since",
+    }, params)
+    clone_rows(cr, "loyalty_history", line.id, f"""(
+            SELECT so.id AS order_id, so.name, so.date_order, {earned} AS points,
+                   lc.id AS card_id
+              FROM sale_order so
+              JOIN loyalty_card lc
+                ON lc.partner_id = so.partner_id AND lc.program_id = %(program)s
+             WHERE so.name LIKE 'BS%%' AND so.state = 'sale') AS s""", {
+        "card_id": "s.card_id", "order_id": "s.order_id",
+        "description": "replace(t.description, %(template_name)s, s.name)",
+        "issued": "s.points", "used": "0", "crm_vn_base_points": "s.points",
+        "crm_vn_expiry_date": "(s.date_order + %(months)s * interval '1 month')::date",
+        "crm_vn_expiry_done": "false", "crm_vn_reminder_sent": "false",
+        "create_date": "s.date_order", "write_date": "s.date_order",
+    }, params)
+    cr.execute("ANALYZE loyalty_card; ANALYZE loyalty_history")
+    cr.execute("""SELECT count(DISTINCT card_id), count(*),
+                         count(DISTINCT card_id) FILTER (WHERE crm_vn_expiry_date <= %s)
+                    FROM loyalty_history""", [datetime.date.today()])
+    cards, lines, due = cr.fetchone()
+    return {"loyalty_cards": cards, "points_lines": lines, "cards_with_points_due": due}
+
+
+def lunar_birthdays(env):
+    """The lunar day and month of every birthday the bulk gave (stored by the addon, from
+    its calendar); some customers keep their lunar birthday."""
+    calendar = env["crm.vn.calendar"]
+    lunar = [calendar._lunar_day_month(BIRTHDAY_FROM + datetime.timedelta(days=offset))
+             for offset in range(BIRTHDAY_DAYS)]
+    env.cr.execute(UNIFORM_FUNCTION)
+    env.cr.execute(f"""
+        UPDATE res_partner
+           SET lunar_birth_day = (%(days)s::int[])[birthday - {BIRTHDAY_FROM_SQL} + 1],
+               lunar_birth_month = (%(months)s::int[])[birthday - {BIRTHDAY_FROM_SQL} + 1],
+               lunar_birthday = CASE WHEN pg_temp.bench_u(substr(ref, 3)::bigint, 6)
+                                          < %(share)s THEN true ELSE lunar_birthday END
+         WHERE ref LIKE 'KH%%' AND birthday IS NOT NULL""",
+                   {"days": [day for day, _m, _l in lunar],
+                    "months": [month for _d, month, _l in lunar],
+                    "share": LUNAR_BIRTHDAY_SHARE})
+
+
+def activate_care(env):
+    """The addon's ready care plans switched on, as an admin does after installing it."""
+    plans = env["mail.activity.plan"].browse([env.ref(xmlid).id for xmlid in CARE_PLANS])
+    plans.write({"active": True})
+    env.flush_all()
+    return {"care_plans": len(plans), "care_steps": len(plans.template_ids)}
+
+
+def addon_data(env, partner, order):
+    """What the addon's crons work on: points earned over the 18 months, care plans."""
+    info = generate_points(env, partner, order)
+    lunar_birthdays(env)
+    info.update(activate_care(env))
+    env.invalidate_all()
+    return info
+
+
 def create_drafts(env, products):
     """Quotations of a few lines for customers spread over the base, made by the ORM as
     the administrator: what scenario 4 confirms, the same in both databases."""
@@ -324,6 +441,8 @@ def build(db, with_addon, customers, lines):
         users, products = setup_company(env)
         partner, order = template_order(env, users, products)
         info = generate(env, customers, lines, users, products, partner, order)
+        if with_addon:
+            info.update(addon_data(env, partner, order))
         create_drafts(env, products)
         staff_group = STAFF_GROUP if env.ref(STAFF_GROUP, raise_if_not_found=False) \
             else FALLBACK_STAFF_GROUP

@@ -149,6 +149,9 @@ class Bench:
         self._say(f"  {scenario} {label}: {figures} {row.status}".rstrip())
         return row
 
+    def say(self, msg):
+        self._say(msg)
+
     def not_installed(self, scenario, key, label):
         return self.add(scenario, key, label, note=NA, status="n/a")
 

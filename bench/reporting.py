@@ -10,7 +10,8 @@ COLUMNS = [("#", 2, "<"), ("what", WHAT, "<"), ("customers", 9, ">"), ("median s
            ("queries", 8, ">"), ("peak MB", 8, ">"), ("ratio", 6, ">"), ("target", 20, "<"),
            ("result", 6, "<")]
 GROWTH_METRICS = (("seconds", "s"), ("queries", "queries"), ("peak_mb", "peak MB"),
-                  ("queries_per_batch", "queries/batch"))
+                  ("queries_per_batch", "queries/batch"), ("queries_per_record", "queries/record"))
+DETAILS = {"queries_per_batch", "queries_per_record"}  # figures kept in a row's details
 
 
 def _line(values):
@@ -40,7 +41,7 @@ def table(rows):
 
 
 def _metric(row, name):
-    return row.details.get(name) if name == "queries_per_batch" else getattr(row, name)
+    return row.details.get(name) if name in DETAILS else getattr(row, name)
 
 
 def growth(small_rows, large_rows):
@@ -70,7 +71,7 @@ def growth_table(entries, small_size, large_size):
             f"{'growth':>7}  {'limit':>6}  result")
     out = [head, "-" * len(head)]
     for entry in entries:
-        fmt = ".3f" if entry["metric"] in ("s", "peak MB") else ",.0f"
+        fmt = {"s": ".3f", "peak MB": ".3f", "queries/record": ".2f"}.get(entry["metric"], ",.0f")
         growth_text = f"{entry['growth']:.2f}x" if entry["growth"] is not None else "-"
         limit = f"{entry['limit']:.1f}x" if entry["limit"] is not None else ""
         out.append(f"{entry['scenario']:2}  {entry['what'][:WHAT]:{WHAT}}  {entry['metric']:13}  "

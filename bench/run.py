@@ -73,6 +73,11 @@ def run_size(db, customers, lines, repeat, only):
     built = time.perf_counter() - start
     say(f"built in {built:.0f} s: {info['customers']:,} customers, {info['orders']:,} orders, "
         f"{info['order_lines']:,} order lines (+ {dataset.DRAFTS} quotations to confirm)")
+    if "loyalty_cards" in info:
+        say(f"with the addon: {info['loyalty_cards']:,} loyalty cards, "
+            f"{info['points_lines']:,} points earned on orders "
+            f"({info['cards_with_points_due']:,} cards with points due to expire), "
+            f"{info['care_plans']} care plans active ({info['care_steps']} steps)")
     with Registry(dataset.ADDON_DB).cursor() as cr, \
             Registry(dataset.BARE_DB).cursor() as bare_cr:
         bench = Bench(api.Environment(cr, SUPERUSER_ID, {}),
