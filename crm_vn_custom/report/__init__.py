@@ -1,3 +1,4 @@
+from . import crm_vn_report_mixin
 from . import crm_vn_customer_report
 from . import crm_vn_cohort_report
 from . import crm_vn_care_compliance_report

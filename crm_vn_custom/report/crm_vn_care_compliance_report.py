@@ -17,17 +17,14 @@ class CrmVnCareComplianceReport(models.Model):
 
     _name = "crm.vn.care.compliance.report"
     _description = "Care Compliance"
+    _inherit = "crm.vn.report.mixin"
     _auto = False
     _rec_name = "step_id"
     _order = "date_deadline desc"
 
     step_id = fields.Many2one("mail.activity.plan.template", string="Care Step", readonly=True)
     plan_id = fields.Many2one("mail.activity.plan", string="Care Plan", readonly=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
-    user_id = fields.Many2one("res.users", string="Responsible", readonly=True)
-    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
-    tier_id = fields.Many2one("crm.vn.tier", readonly=True)
+    user_id = fields.Many2one(string="Responsible")
     date_scheduled = fields.Date(string="Planned On", readonly=True)
     date_deadline = fields.Date(string="Due Date", readonly=True)
     date_done = fields.Date(string="Done On", readonly=True)

@@ -10,15 +10,11 @@ class CrmVnCohortReport(models.Model):
 
     _name = "crm.vn.cohort.report"
     _description = "Customer Retention by Cohort"
+    _inherit = "crm.vn.report.mixin"
     _auto = False
     _rec_name = "partner_id"
     _order = "cohort_month desc, months_since_first"
 
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
-    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
-    tier_id = fields.Many2one("crm.vn.tier", readonly=True)
     cohort_month = fields.Date(string="First Purchase", readonly=True)
     month = fields.Date(readonly=True)
     months_since_first = fields.Integer(string="Months Since First Purchase", readonly=True)

@@ -10,16 +10,12 @@ class CrmVnCustomerReport(models.Model):
 
     _name = "crm.vn.customer.report"
     _description = "Customer Analysis"
+    _inherit = "crm.vn.report.mixin"
     _auto = False
     _rec_name = "partner_id"
     _order = "lifetime_value desc, partner_id"
 
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
-    tier_id = fields.Many2one("crm.vn.tier", readonly=True)
     rfm_segment = fields.Selection(RFM_SEGMENTS, string="RFM Segment", readonly=True)
     province_id = fields.Many2one("res.country.state", readonly=True)
     age_group = fields.Selection(

@@ -14,17 +14,13 @@ class CrmVnPointsReport(models.Model):
 
     _name = "crm.vn.points.report"
     _description = "Loyalty Points Analysis"
+    _inherit = "crm.vn.report.mixin"
     _auto = False
     _rec_name = "partner_id"
     _order = "date desc"
 
     date = fields.Date(readonly=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     program_id = fields.Many2one("loyalty.program", string="Programme", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
-    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
-    tier_id = fields.Many2one("crm.vn.tier", readonly=True)
     kind = fields.Selection(
         lambda self: self.env["loyalty.history"]._fields["crm_vn_kind"].selection,
         readonly=True)

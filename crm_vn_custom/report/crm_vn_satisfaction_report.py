@@ -10,16 +10,13 @@ class CrmVnSatisfactionReport(models.Model):
 
     _name = "crm.vn.satisfaction.report"
     _description = "Customer Satisfaction and NPS"
+    _inherit = "crm.vn.report.mixin"
     _auto = False
     _rec_name = "partner_id"
     _order = "date desc"
 
     date = fields.Date(readonly=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
-    user_id = fields.Many2one("res.users", string="Care Staff", readonly=True)
-    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
-    tier_id = fields.Many2one("crm.vn.tier", readonly=True)
+    user_id = fields.Many2one(string="Care Staff")
     channel_id = fields.Many2one("crm.vn.care.channel", readonly=True)
     satisfaction = fields.Float(
         readonly=True, aggregator="avg",
