@@ -383,17 +383,25 @@ class CrmVnTierEngine(models.AbstractModel):
     @api.model
     def _cron_recompute_all(self):
         """One batch per call: the cron framework calls again while work remains, commits
-        between calls and shows progress; a new day starts over from the first customer."""
+        between calls and shows progress; a new day starts over from the first customer.
+        The cursor (day:last id:customers tonight:done) counts the base once a night, not
+        once per batch."""
         param = self.env["ir.config_parameter"].sudo()
         today = fields.Date.context_today(self).isoformat()
-        day, _sep, last_id = (param.get_param("crm_vn_custom.tier_cursor") or "").partition(":")
-        last_id = int(last_id) if day == today and last_id else 0
+        day, last_id, total, done = ((param.get_param("crm_vn_custom.tier_cursor") or "")
+                                     .split(":") + ["", "", "", ""])[:4]
+        if day != today or not last_id:
+            last_id, total, done = 0, self._customers_of(count=True), 0
+        last_id, total, done = int(last_id), int(total or 0), int(done or 0)
         batch_size = int(param.get_param("crm_vn_custom.tier_batch_size", self.BATCH_SIZE))
-        batch = self.env["res.partner"].browse(self._customers_of(after_id=last_id,
-                                                                  limit=batch_size))
+        ids = self._customers_of(after_id=last_id, limit=batch_size + 1)
+        batch = self.env["res.partner"].browse(ids[:batch_size])
         self._recompute(batch)
-        remaining = self._customers_of(after_id=batch[-1:].id or last_id, count=True)
-        param.set_param("crm_vn_custom.tier_cursor", f"{today}:{batch[-1:].id or last_id}")
+        done += len(batch)
+        last_id = batch[-1:].id or last_id
+        # New customers during the night keep the count from reaching zero too early.
+        remaining = max(total - done, 1) if len(ids) > batch_size else 0
+        param.set_param("crm_vn_custom.tier_cursor", f"{today}:{last_id}:{total}:{done}")
         if batch and not remaining:
             for company in self.env["res.company"].sudo().search([]):
                 self._recompute_rfm(company)

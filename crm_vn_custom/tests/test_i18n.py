@@ -1,9 +1,10 @@
 import io
+from datetime import date
 
 import polib
 
 from odoo.tests import TransactionCase, tagged
-from odoo.tools import file_path
+from odoo.tools import file_path, format_amount, format_date
 from odoo.tools.translate import trans_export
 
 ADDON = "crm_vn_custom"
@@ -38,3 +39,14 @@ class TestVietnameseTranslation(TransactionCase):
         self.assertEqual(fields["gender"]["string"], "Giới tính")
         self.assertEqual(fields["birthday"]["string"], "Ngày sinh")
         self.assertEqual(fields["lunar_birthday"]["string"], "Sinh nhật theo âm lịch")
+
+    def test_amounts_and_dates_read_the_vietnamese_way(self):
+        """What the dashboard and the reports show a Vietnamese user: VND without
+        decimals, dots between thousands, day/month/year."""
+        env = self.env(context={"lang": "vi_VN"})
+        vnd = self.env.ref("base.VND")
+        self.assertEqual(format_amount(env, 12_010_000, vnd), "12.010.000\xa0₫")
+        self.assertEqual(format_date(env, date(2026, 11, 23)), "23/11/2026")
+        self.assertEqual(self.env["crm.vn.customer.report"].with_context(lang="vi_VN")
+                         .fields_get(["lifetime_value"], ["string"])["lifetime_value"]["string"],
+                         "Giá trị vòng đời")
