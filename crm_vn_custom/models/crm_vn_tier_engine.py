@@ -195,11 +195,19 @@ class CrmVnTierEngine(models.AbstractModel):
     def _recompute(self, partners, orders=None):
         """Recompute the tiers of these customers (their commercial entities) now;
         ``orders`` are what triggered it, recorded in the tier history."""
-        partners = partners.commercial_partner_id
         main = self._main_company()
+        # One query whatever the number of customers (the ORM would read them in chunks).
+        self.env["res.partner"].flush_model(["commercial_partner_id", "company_id"])
+        self.env.cr.execute("""
+            SELECT DISTINCT c.id, c.company_id
+              FROM res_partner p JOIN res_partner c ON c.id = p.commercial_partner_id
+             WHERE p.id = ANY(%s)
+          ORDER BY c.id
+        """, [partners.ids])
         by_company = {}
-        for partner in partners:
-            by_company.setdefault(partner.company_id or main, []).append(partner.id)
+        for partner_id, company_id in self.env.cr.fetchall():
+            company = self.env["res.company"].browse(company_id) if company_id else main
+            by_company.setdefault(company, []).append(partner_id)
         changes = []
         for company, partner_ids in by_company.items():
             for start in range(0, len(partner_ids), self.BATCH_SIZE):
