@@ -321,12 +321,28 @@ def confirm_orders(bench):
 
         figures[label] = bench.measure(confirm, before=drafts,
                                        after=lambda env=env: bench.rollback(env))
+    # The same with the care plans switched off: what tiers and points cost by themselves,
+    # apart from the activity the sale plan schedules on each confirmation.
+    admin_env = as_user(bench.env)
+
+    def drafts_without_care():
+        admin_env["mail.activity.plan"].sudo().search(
+            [("crm_vn_stage", "!=", False)]).active = False
+        return admin_env["sale.order"].search(
+            [("client_order_ref", "=", dataset.DRAFT_REF), ("state", "=", "draft")])
+
+    figures["no_care"] = bench.measure(confirm, before=drafts_without_care,
+                                       after=lambda: bench.rollback(bench.env))
     what = f"confirm {dataset.DRAFTS} quotations one by one"
     bench.add("4", "confirm-bare", f"{what}, without the addon", figures["bare"],
-              note="as admin, each its own request; the same quotations in both databases")
+              note="as admin, each its own request; the same quotations and loyalty "
+                   "programme in both databases")
     ratio = figures["addon"].median / figures["bare"].median
     bench.add("4", "confirm-addon", f"{what}, with the addon", figures["addon"], ratio=ratio,
               target="<= 1.15x without", status=check(ratio, 1.15))
+    bench.add("4", "confirm-addon-no-care", f"{what}, with the addon, care plans off",
+              figures["no_care"], ratio=figures["no_care"].median / figures["bare"].median,
+              note="tiers, points multiplier and history only")
 
 
 # ------------------------------------------- 5. customer list, staff vs admin

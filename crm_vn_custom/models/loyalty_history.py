@@ -10,6 +10,9 @@ class LoyaltyHistory(models.Model):
 
     _inherit = "loyalty.history"
 
+    # Odoo does not index it; the nightly tier recompute, the expiry cron and every card's
+    # history read the lines of given cards, which was a full scan at each batch.
+    card_id = fields.Many2one(index=True)
     crm_vn_kind = fields.Selection(
         [("earning", "Earned on an Order"), ("bonus", "Bonus"), ("adjustment", "Manual Adjustment"),
          ("refund", "Taken Back on a Refund"), ("edit", "Order Edited"), ("expiry", "Expired"),

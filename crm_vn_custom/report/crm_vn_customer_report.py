@@ -21,7 +21,7 @@ class CrmVnCustomerReport(models.Model):
     age_group = fields.Selection(
         [(code, label) for code, label, _low, _high in AGE_GROUPS], readonly=True)
     gender = fields.Selection(
-        [("male", "Male"), ("female", "Female"), ("other", "Other")], readonly=True)
+        lambda self: self.env["res.partner"]._fields["gender"].selection, readonly=True)
     relationship_kind = fields.Selection(RELATIONSHIP_KINDS, readonly=True)
     cohort_month = fields.Date(
         string="First Purchase", readonly=True,
