@@ -46,9 +46,12 @@ class CrmVnCareLog(models.Model):
     def create(self, vals_list):
         logs = super().create(vals_list)
         logs._update_last_interaction()
-        for log in logs.filtered("activity_id"):
-            occurrence = self.env["crm.vn.care.occurrence"].sudo().search(
-                [("activity_id", "=", log.activity_id.id)], limit=1)
+        closing = logs.filtered("activity_id")
+        step_of = {occurrence.activity_id: occurrence for occurrence in
+                   self.env["crm.vn.care.occurrence"].sudo().search(
+                       [("activity_id", "in", closing.activity_id.ids)])}
+        for log in closing:
+            occurrence = step_of.get(log.activity_id, self.env["crm.vn.care.occurrence"])
             log.write({"step_id": occurrence.template_id.id,
                        "activity_type_id": log.activity_id.activity_type_id.id,
                        "channel_id": log.channel_id.id or occurrence.channel_id.id,

@@ -282,12 +282,16 @@ class ResPartner(models.Model):
     def _compute_crm_vn_loyalty(self):
         Card = self.env["loyalty.card"]
         until = fields.Date.add(fields.Date.context_today(self), days=30)
-        cards = {}
-        for partner in self:
-            program = (partner.company_id or self.env.company).crm_vn_loyalty_program_id
-            cards[partner] = program and Card.search([
-                ("partner_id", "=", partner.commercial_partner_id.id),
-                ("program_id", "=", program.id)], limit=1) or Card
+        program_of = {partner: (partner.company_id or self.env.company).crm_vn_loyalty_program_id
+                      for partner in self}
+        # One search for the whole batch; the first card (lowest id) of a customer wins.
+        card_of = {}
+        for card in Card.search([
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("program_id", "in", [program.id for program in program_of.values()])]):
+            card_of.setdefault((card.partner_id.id, card.program_id.id), card)
+        cards = {partner: card_of.get((partner.commercial_partner_id.id, program.id), Card)
+                 for partner, program in program_of.items()}
         expiring = Card.union(*cards.values()).sudo()._crm_vn_unspent_until(until)
         for partner, card in cards.items():
             partner.crm_vn_loyalty_card_id = card
