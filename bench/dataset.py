@@ -230,6 +230,9 @@ def generate(env, customers, lines, users, products, partner, order):
                  f" || ' ' || substr(({phone})::text, 7, 3)",
         "phone_sanitized": f"'+84' || ({phone})",
         "user_id": f"(%(users)s::int[])[1 + mod(s.g, {len(users)})]",
+        # The addon's copy of the salesperson for its record rules (each customer is its
+        # own commercial entity); ignored in the database without the addon.
+        "crm_vn_owner_id": f"(%(users)s::int[])[1 + mod(s.g, {len(users)})]",
         "birthday": birthday,
         "birthday_month": f"extract(month FROM {birthday})::int",
         "birthday_day": f"extract(day FROM {birthday})::int",

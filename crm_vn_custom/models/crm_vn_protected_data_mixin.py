@@ -34,15 +34,20 @@ class CrmVnProtectedDataMixin(models.AbstractModel):
     @api.model
     def check_field_access_rights(self, operation, field_names):
         names = super().check_field_access_rights(operation, field_names)
-        if not self._crm_vn_sensitive_fields or not self._crm_vn_hides_sensitive_fields():
+        sensitive = self._crm_vn_sensitive_fields
+        if not sensitive:
             return names
+        # Called at every read of a customer: the user's position is looked at only when
+        # sensitive fields are asked for.
         if not field_names:
-            return [name for name in names if name not in self._crm_vn_sensitive_fields]
+            if not self._crm_vn_hides_sensitive_fields():
+                return names
+            return [name for name in names if name not in sensitive]
         # Read-only figures such as revenue are written by the server only (the tier
         # engine, Odoo copying company fields to contacts): only reading them is refused.
-        refused = [name for name in field_names if name in self._crm_vn_sensitive_fields
+        refused = [name for name in field_names if name in sensitive
                    and (operation == "read" or not self._fields[name].readonly)]
-        if refused:
+        if refused and self._crm_vn_hides_sensitive_fields():
             labels = ", ".join(self._fields[name]._description_string(self.env)
                                for name in refused)
             raise AccessError(self.env._(

@@ -13,6 +13,9 @@ class LoyaltyHistory(models.Model):
     # Odoo does not index it; the nightly tier recompute, the expiry cron and every card's
     # history read the lines of given cards, which was a full scan at each batch.
     card_id = fields.Many2one(index=True)
+    # Nor this: confirming, editing, refunding and cancelling an order look up its lines,
+    # a full scan per order on a large history.
+    order_id = fields.Many2oneReference(index="btree_not_null")
     crm_vn_kind = fields.Selection(
         [("earning", "Earned on an Order"), ("bonus", "Bonus"), ("adjustment", "Manual Adjustment"),
          ("refund", "Taken Back on a Refund"), ("edit", "Order Edited"), ("expiry", "Expired"),

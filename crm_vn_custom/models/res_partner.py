@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import email_normalize
+from odoo.tools.sql import column_exists, create_column
 
 # (code, label, minimum age, maximum age): the bands Vietnamese marketing reports use.
 AGE_GROUPS = [
@@ -45,8 +46,16 @@ class ResPartner(models.Model):
     # Indexed: duplicates are looked up by the normalised numbers.
     phone = fields.Char(index="btree_not_null")
     mobile = fields.Char(index="btree_not_null")
-    # Indexed: the care staff's record rule looks customers up by salesperson.
+    # Indexed: handovers look customers up by salesperson.
     user_id = fields.Many2one(index="btree_not_null")
+    # What the record rules test: following commercial_partner_id.user_id instead joined
+    # every partner on each list, count and search of care staff. Indexed with its NULLs,
+    # which the rules also ask for.
+    crm_vn_owner_id = fields.Many2one(
+        "res.users", string="Care Owner", compute="_compute_crm_vn_owner_id", store=True,
+        index=True,
+        help="The salesperson of the customer's company, who owns its care; empty for "
+        "unassigned customers and for the company's own people.")
     # Sensitive fields get their own prefetch group, so reading any other field as care
     # staff never drags them along (see crm.vn.protected.data.mixin).
     comment = fields.Html(prefetch="crm_vn_sensitive")
@@ -174,6 +183,24 @@ class ResPartner(models.Model):
         ("id_number_uniq", "unique(id_number)",
          "Another customer already has this ID card number."),
     ]
+
+    def _auto_init(self):
+        # One UPDATE when the addon is installed on a large base, where the ORM would
+        # compute the column partner by partner.
+        if not column_exists(self.env.cr, "res_partner", "crm_vn_owner_id"):
+            create_column(self.env.cr, "res_partner", "crm_vn_owner_id", "int4")
+            self.env.cr.execute("""
+                UPDATE res_partner p SET crm_vn_owner_id = c.user_id
+                  FROM res_partner c
+                 WHERE c.id = p.commercial_partner_id AND c.user_id IS NOT NULL
+                   AND p.partner_share""")
+        return super()._auto_init()
+
+    @api.depends("partner_share", "commercial_partner_id.user_id")
+    def _compute_crm_vn_owner_id(self):
+        for partner in self:
+            partner.crm_vn_owner_id = (partner.partner_share
+                                       and partner.commercial_partner_id.user_id)
 
     @api.depends("birthday")
     def _compute_age(self):

@@ -82,6 +82,18 @@ class TestCustomerVisibility(CrmVnCommon):
         with self.assertRaises(AccessError):
             self.colleagues.with_user(self.staff).write({"phone": "0912345678"})
 
+    def test_contacts_follow_their_company_when_it_changes_hands(self):
+        self.own.user_id = self.colleague
+        self.assertEqual(self._visible(self.staff, self.customers), self.unassigned)
+        self.assertEqual(self._visible(self.colleague, self.customers),
+                         self.own | self.own_contact | self.colleagues | self.unassigned)
+        self.own_contact.parent_id = self.other_teams
+        self.assertEqual(self._visible(self.other_team_staff, self.customers),
+                         self.other_teams | self.own_contact | self.unassigned)
+        self.assertEqual(self._visible(self.leader, self.customers),
+                         self.own | self.colleagues | self.unassigned,
+                         "the contact left the team with its new company")
+
     def test_care_staff_keep_what_odoo_needs(self):
         """Colleagues, companies and system partners stay readable: only other staff's
         customers are hidden."""
