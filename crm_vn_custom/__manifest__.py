@@ -44,6 +44,7 @@
         "views/mail_activity_plan_views.xml",
         "views/crm_vn_care_log_views.xml",
         "views/crm_vn_complaint_views.xml",
+        "views/crm_vn_duplicate_views.xml",
         "report/crm_vn_customer_report_views.xml",
         "report/crm_vn_cohort_report_views.xml",
         "report/crm_vn_care_compliance_report_views.xml",

@@ -18,11 +18,13 @@ from . import res_company
 from . import res_config_settings
 from . import res_country_state
 from . import res_partner
+from . import crm_vn_duplicate
 from . import res_users
 from . import crm_vn_segment
 from . import crm_lead
 from . import sale_order
 from . import sale_order_line
+from . import sale_order_coupon_points
 from . import account_move
 from . import stock_picking
 from . import loyalty_history

@@ -4,9 +4,18 @@ from datetime import timedelta
 import psycopg2
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import mute_logger
 
+from .crm_vn_trusted_flow import check_protected_change
+
 _logger = logging.getLogger(__name__)
+
+# Who may change points by hand (audited), outside the order, refund and cron flows.
+POINTS_MANAGER_GROUPS = ("crm_vn_custom.group_crm_vn_care_manager",
+                         "sales_team.group_sale_manager")
+# What moves points between customers or changes how many a customer has.
+PROTECTED_CARD_FIELDS = frozenset({"points", "crm_vn_points_debt", "partner_id", "program_id"})
 
 # Points of a card still unspent per earning line, spending oldest first: an earning's
 # remainder is what is left of it once everything used so far has been taken from the
@@ -54,10 +63,46 @@ class LoyaltyCard(models.Model):
         card._crm_vn_floor_balance()
         return True
 
+    @api.model
+    def _crm_vn_points_refused(self):
+        return AccessError(self.env._(
+            "Loyalty points change only through orders, refunds and the points rules. "
+            "Ask a care manager to adjust a customer's points (Update Balance)."))
+
+    @api.model
+    def _crm_vn_check_points_change(self):
+        """True when a manager changes points by hand (to be audited); refused for anyone
+        else outside the addon's flows."""
+        return check_protected_change(self.env, POINTS_MANAGER_GROUPS,
+                                      self._crm_vn_points_refused())
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        audited = any(vals.get("points") or vals.get("crm_vn_points_debt")
+                      for vals in vals_list) and self._crm_vn_check_points_change()
+        cards = super().create(vals_list)
+        if audited:
+            for card in cards.filtered("points"):
+                self.env["crm.vn.audit.log"]._log_points_adjustment(
+                    card, 0.0, card.points, self.env._("Card created with points"))
+        return cards
+
     def write(self, vals):
+        audited = bool(PROTECTED_CARD_FIELDS & vals.keys()) and self._crm_vn_check_points_change()
+        old_balances = {card: card.points for card in self} if audited else {}
         # Points reach a card in many ways (orders, point of sale, eCommerce, Odoo's own
         # wizards): whatever adds them settles a debt first.
         result = super().write(vals)
+        reason = self.env._("Changed directly on the card")
+        for card, old_balance in old_balances.items():
+            self.env["crm.vn.audit.log"]._log_points_adjustment(
+                card, old_balance, card.points, reason)
+            change = card.points - old_balance
+            if change:
+                # The history must still add up to the balance.
+                self.env["loyalty.history"].sudo().create({
+                    "card_id": card.id, "crm_vn_kind": "adjustment", "description": reason,
+                    "issued": max(change, 0.0), "used": max(-change, 0.0)})
         if vals.get("points") and not self.env.context.get("crm_vn_settling"):
             self._crm_vn_settle_debt()
         return result

@@ -42,9 +42,32 @@ class LoyaltyHistory(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        audited = self.env["loyalty.card"]._crm_vn_check_points_change()
         lines = super().create(vals_list)
         lines.filtered(lambda line: line.issued > 0)._crm_vn_set_expiry()
+        if audited:
+            lines._crm_vn_audit(lambda line: self.env._(
+                "History line added by hand: %(description)s", description=line.description))
         return lines
+
+    def write(self, vals):
+        audited = self.env["loyalty.card"]._crm_vn_check_points_change()
+        result = super().write(vals)
+        if audited:
+            self._crm_vn_audit(lambda line: self.env._(
+                "History line changed by hand: %(description)s", description=line.description))
+        return result
+
+    def unlink(self):
+        if self.env["loyalty.card"]._crm_vn_check_points_change():
+            self._crm_vn_audit(lambda line: self.env._(
+                "History line deleted by hand: %(description)s", description=line.description))
+        return super().unlink()
+
+    def _crm_vn_audit(self, reason_of):
+        for line in self:
+            self.env["crm.vn.audit.log"]._log_points_adjustment(
+                line.card_id, line.card_id.points, line.card_id.points, reason_of(line))
 
     def _crm_vn_set_expiry(self):
         """Earnings and bonuses of a loyalty programme expire after the company's
@@ -55,5 +78,5 @@ class LoyaltyHistory(models.Model):
             if (line.card_id.program_id.program_type == "loyalty" and months
                     and not line.crm_vn_expiry_date
                     and line.crm_vn_kind in (False, "earning", "bonus", "adjustment", "edit")):
-                line.crm_vn_expiry_date = fields.Date.context_today(line) + relativedelta(
+                line.sudo().crm_vn_expiry_date = fields.Date.context_today(line) + relativedelta(
                     months=months)

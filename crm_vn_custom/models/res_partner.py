@@ -3,10 +3,12 @@ import re
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import email_normalize
 from odoo.tools.sql import column_exists, create_column
+
+from .crm_vn_trusted_flow import check_protected_change, trusted
 
 # (code, label, minimum age, maximum age): the bands Vietnamese marketing reports use.
 AGE_GROUPS = [
@@ -38,14 +40,31 @@ RELATIONSHIP_KINDS = [
 ]
 
 
+# Written by the tier engine, the manual tier and Odoo's copy of a company's fields to its
+# contacts; refused from anywhere else (see crm_vn_trusted_flow).
+TIER_FIELDS = frozenset({
+    "tier_id", "tier_since", "tier_grace_until", "tier_override_id", "tier_override_reason",
+    "tier_override_until", "tier_currency_id", "tier_revenue", "tier_order_count",
+    "tier_points", "first_order_date", "last_order_date", "rfm_recency", "rfm_frequency",
+    "rfm_monetary", "rfm_segment"})
+# What an administrator may write over the API: it becomes an audited manual tier.
+MANUAL_TIER_FIELDS = frozenset({
+    "tier_id", "tier_override_id", "tier_override_reason", "tier_override_until"})
+TIER_ADMIN_GROUP = "crm_vn_custom.group_crm_vn_admin"
+# Changes that can make a customer a duplicate of another salesperson's, or stop it.
+DUPLICATE_FIELDS = frozenset({
+    "phone", "mobile", "email", "vat", "user_id", "parent_id", "company_id", "active"})
+
+
 class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "crm.vn.phone.mixin", "crm.vn.protected.data.mixin"]
     _crm_vn_sensitive_fields = ("comment", "tier_revenue")
 
-    # Indexed: duplicates are looked up by the normalised numbers.
+    # Indexed: duplicates are looked up by the normalised numbers and emails.
     phone = fields.Char(index="btree_not_null")
     mobile = fields.Char(index="btree_not_null")
+    email_normalized = fields.Char(index="btree_not_null")
     # Indexed: handovers look customers up by salesperson.
     user_id = fields.Many2one(index="btree_not_null")
     # What the record rules test: following commercial_partner_id.user_id instead joined
@@ -103,6 +122,10 @@ class ResPartner(models.Model):
         compute="_compute_duplicate_partner_ids",
         help="Other customers with the same phone number, email or tax code.",
     )
+    crm_vn_duplicate_owner_note = fields.Char(
+        string="Already Looked After By", compute="_compute_duplicate_partner_ids",
+        help="Customers you cannot see have the same phone number, email or tax code: "
+        "who looks after them.")
     segment_ids = fields.Many2many(
         "crm.vn.segment",
         string="Target Segments",
@@ -232,11 +255,48 @@ class ResPartner(models.Model):
         domain = expression.OR(domains)
         return ["!", *domain] if operator in ("!=", "not in") else domain
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(TIER_FIELDS & vals.keys() for vals in vals_list):
+            check_protected_change(self.env, (), self._crm_vn_tier_refused())
+        partners = super().create(vals_list)
+        self.env["crm.vn.duplicate"]._sync(partners)
+        return partners
+
     def write(self, vals):
+        manual = {}
+        if TIER_FIELDS & vals.keys() and check_protected_change(
+                self.env, () if vals.keys() & TIER_FIELDS - MANUAL_TIER_FIELDS
+                else (TIER_ADMIN_GROUP,), self._crm_vn_tier_refused()):
+            manual = {name: vals[name] for name in MANUAL_TIER_FIELDS if name in vals}
+            vals = {name: value for name, value in vals.items() if name not in manual}
         # A relationship kind chosen by staff is kept by the nightly derivation.
         if "relationship_kind" in vals and "relationship_kind_manual" not in vals:
             vals = dict(vals, relationship_kind_manual=bool(vals["relationship_kind"]))
-        return super().write(vals)
+        result = super().write(vals) if vals or not manual else True
+        if manual:
+            self._crm_vn_write_manual_tier(manual)
+        if DUPLICATE_FIELDS & vals.keys():
+            self.env["crm.vn.duplicate"]._sync(self)
+        return result
+
+    def _crm_vn_tier_refused(self):
+        return AccessError(self.env._(
+            "Customer tiers are computed from purchases. Ask a customer care administrator "
+            "to set a manual tier, with a reason (Set Tier Manually)."))
+
+    def _crm_vn_write_manual_tier(self, vals):
+        """An administrator writing the tier over the API sets an audited manual tier."""
+        tier = self.env["crm.vn.tier"].browse(
+            vals.get("tier_override_id", vals.get("tier_id")) or [])
+        until = fields.Date.to_date(vals.get("tier_override_until")) or False
+        self.commercial_partner_id._crm_vn_set_tier_override(
+            tier, vals.get("tier_override_reason"), until)
+
+    @trusted
+    def _fields_sync(self, values):
+        # Odoo copies a company's tier and figures to its contacts as the current user.
+        return super()._fields_sync(values)
 
     @api.depends("birthday")
     def _compute_birthday_parts(self):
@@ -368,6 +428,11 @@ class ResPartner(models.Model):
         return super()._update_fields_values(fields)
 
     def action_recompute_tier(self):
+        # The engine works in SQL as superuser: check the caller first.
+        if not self.env.user.has_group(TIER_ADMIN_GROUP):
+            raise AccessError(self.env._(
+                "Only customer care administrators can recompute customer tiers."))
+        self.check_access("write")
         self.env["crm.vn.tier.engine"]._recompute(self)
 
     def action_open_tier_override(self):
@@ -387,8 +452,20 @@ class ResPartner(models.Model):
 
     def _crm_vn_set_tier_override(self, tier, reason, date_end=False):
         """Set (or, with no tier, remove) a manual tier, audited in the tier history."""
+        if not (self.env.su or self.env.user.has_group(TIER_ADMIN_GROUP)):
+            raise AccessError(self.env._(
+                "Only customer care administrators can set a customer's tier."))
         engine = self.env["crm.vn.tier.engine"]
         today = fields.Date.context_today(self)
+        if not (reason or "").strip():
+            raise UserError(self.env._(
+                "Give the reason for the manual tier: it is kept in the tier history."))
+        if date_end and date_end < today:
+            raise UserError(self.env._("The end date of a manual tier cannot be in the past."))
+        if tier and tier.company_id != engine._scope_company(self.commercial_partner_id[:1]):
+            raise UserError(self.env._(
+                "Tier %(tier)s belongs to another company than the customer.",
+                tier=tier.display_name))
         for partner in self:
             old = partner.tier_id
             if not tier:
@@ -424,40 +501,44 @@ class ResPartner(models.Model):
                     "%(number)s is not a valid ID card number: a citizen ID card (CCCD) has "
                     "12 digits, an old identity card (CMND) 9.", number=partner.id_number))
 
-    @api.depends("phone", "mobile", "email", "vat", "commercial_partner_id")
+    @api.depends("phone", "mobile", "email", "vat", "commercial_partner_id", "company_id")
+    @api.depends_context("uid")
     def _compute_duplicate_partner_ids(self):
-        keys = {partner: self._duplicate_keys(partner) for partner in self}
-        numbers = {value for k in keys.values() for kind, value in k if kind == "phone"}
-        emails = {value for k in keys.values() for kind, value in k if kind == "email"}
-        vats = {value for k in keys.values() for kind, value in k if kind == "vat"}
-        candidates = self.browse()
-        if numbers or emails or vats:
-            # One query for the whole batch, then matched in memory.
-            domain = [("phone", "in", list(numbers)), ("mobile", "in", list(numbers)),
-                      ("email_normalized", "in", list(emails)), ("vat", "in", list(vats))]
-            candidates = self.with_context(active_test=True).search(
-                ["|", "|", "|", *domain], limit=200)
+        # Looked up over the whole company; only what the user may see is shown, and of
+        # the others only who looks after them.
+        matches = self.env["crm.vn.duplicate"]._find_matches(self)
+        found = self.browse().union(*(m for found in matches.values() for m in found))
+        visible = found.with_env(self.env)._filtered_access("read")
         for partner in self:
-            commercial = partner.commercial_partner_id._origin
-            partner.duplicate_partner_ids = candidates.filtered(
-                lambda other, p=partner, c=commercial: other != p._origin
-                and other.commercial_partner_id != c
-                and keys[p] & self._duplicate_keys(other))
+            others = self.browse().union(*matches.get(partner, {}))
+            partner.duplicate_partner_ids = others.with_env(self.env) & visible
+            hidden = others - visible.sudo()
+            partner.crm_vn_duplicate_owner_note = (
+                self.env["crm.vn.duplicate"]._owner_note(hidden) if hidden else False)
 
     @api.model
     def _duplicate_keys(self, partner):
-        keys = {("phone", number) for number in (partner.phone, partner.mobile) if number}
+        keys = set()
+        for number in (partner.phone, partner.mobile):
+            if number:
+                # Typed in a form, a number is not normalised yet: compare stored forms.
+                try:
+                    number = self._crm_vn_normalize_phone(
+                        number, partner.country_id or partner.company_id.country_id, "phone")
+                except ValidationError:
+                    pass
+                keys.add(("phone", number))
         if email_normalize(partner.email or ""):
             keys.add(("email", email_normalize(partner.email)))
         if partner.vat:
             keys.add(("vat", partner.vat))
         return keys
 
-    def action_merge_duplicates(self):
+    def action_merge_duplicates(self, others=None):
         """Odoo's own merge wizard, pre-filled: it moves orders, leads, loyalty cards and
         every other record pointing to the merged customers onto the one kept."""
         self.ensure_one()
-        partners = self | self.duplicate_partner_ids[:2]
+        partners = self | (others or self.duplicate_partner_ids[:2])
         return {
             "type": "ir.actions.act_window",
             "res_model": "base.partner.merge.automatic.wizard",
@@ -465,6 +546,22 @@ class ResPartner(models.Model):
             "target": "new",
             "context": {"active_model": "res.partner", "active_ids": partners.ids,
                         "default_dst_partner_id": self.id},
+        }
+
+    def action_crm_vn_request_customer(self):
+        """Ask the salesperson who looks after the same customer to hand it over."""
+        self.ensure_one()
+        duplicates = self.env["crm.vn.duplicate"].search([
+            ("partner_id", "=", self.id), ("user_id", "=", self.env.uid),
+            ("state", "in", ("saved", "declined"))])
+        if not duplicates:
+            raise UserError(self.env._(
+                "No customer of another salesperson has this phone number, email or tax "
+                "code, or it has already been asked for."))
+        return {
+            "type": "ir.actions.act_window", "res_model": "crm.vn.duplicate.reason",
+            "view_mode": "form", "target": "new", "name": self.env._("Ask for This Customer"),
+            "context": {"default_duplicate_ids": duplicates.ids, "default_mode": "request"},
         }
 
     def _compute_segment_ids(self):
@@ -545,4 +642,9 @@ class ResPartner(models.Model):
                     "%(name)s has the same phone, email or tax code as existing customer(s) "
                     "%(existing)s.", name=partner.display_name,
                     existing=", ".join(duplicates.mapped("display_name")))))
+            if partner.crm_vn_duplicate_owner_note:
+                warnings.append(dict(info, type="warning", message=self.env._(
+                    "%(name)s has the same phone, email or tax code as a customer looked "
+                    "after by %(owner)s: ask for that customer instead of keeping two.",
+                    name=partner.display_name, owner=partner.crm_vn_duplicate_owner_note)))
         return warnings

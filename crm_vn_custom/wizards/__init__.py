@@ -4,3 +4,4 @@ from . import crm_vn_tier_override
 from . import crm_vn_tier_preview
 from . import crm_vn_staff_transfer
 from . import loyalty_card_update_balance
+from . import crm_vn_duplicate_reason

@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
 
 
 class CrmVnTierOverride(models.TransientModel):
@@ -26,10 +25,5 @@ class CrmVnTierOverride(models.TransientModel):
 
     def action_apply(self):
         self.ensure_one()
-        if not self.env.user.has_group("crm_vn_custom.group_crm_vn_admin"):
-            raise AccessError(self.env._(
-                "Only customer care administrators can set a customer's tier."))
-        if self.date_end and self.date_end < fields.Date.context_today(self):
-            raise UserError(self.env._("The end date of a manual tier cannot be in the past."))
         self.partner_id.commercial_partner_id._crm_vn_set_tier_override(
             self.tier_id, self.reason, self.date_end)

@@ -1,6 +1,8 @@
 from odoo import models
 from odoo.exceptions import AccessError
 
+from ..models.crm_vn_trusted_flow import trusted_flow
+
 
 class LoyaltyCardUpdateBalance(models.TransientModel):
     """Odoo's own "Update Balance" of a loyalty card is the manual points adjustment: it
@@ -15,7 +17,8 @@ class LoyaltyCardUpdateBalance(models.TransientModel):
             raise AccessError(self.env._(
                 "Only care managers can adjust a customer's loyalty points."))
         old_balance = self.card_id.points
-        result = super().action_update_card_point()
+        with trusted_flow():  # audited below, with the manager's reason
+            result = super().action_update_card_point()
         line = self.env["loyalty.history"].sudo().search(
             [("card_id", "=", self.card_id.id)], order="id desc", limit=1)
         line.crm_vn_kind = "adjustment"
