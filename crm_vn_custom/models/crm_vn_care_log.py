@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 SATISFACTION = [("1", "1 - Very Dissatisfied"), ("2", "2 - Dissatisfied"), ("3", "3 - Neutral"),
                 ("4", "4 - Satisfied"), ("5", "5 - Very Satisfied")]
@@ -42,8 +43,18 @@ class CrmVnCareLog(models.Model):
     res_model = fields.Char(string="Document Model")
     res_id = fields.Many2oneReference(string="Document", model_field="res_model")
 
+    @api.constrains("date")
+    def _check_date(self):
+        today = fields.Date.context_today(self)
+        if any(log.date > today for log in self):
+            raise ValidationError(self.env._(
+                "Care cannot be logged in the future: it moves the customer's next care date."))
+
     @api.model_create_multi
     def create(self, vals_list):
+        Partner = self.env["res.partner"]
+        Partner._crm_vn_check_customer_access(Partner.browse(
+            {vals.get("partner_id") for vals in vals_list} - {None, False}))
         logs = super().create(vals_list)
         logs._update_last_interaction()
         closing = logs.filtered("activity_id")
@@ -60,6 +71,12 @@ class CrmVnCareLog(models.Model):
             log.activity_id.with_context(crm_vn_care_logged=True).action_feedback(
                 feedback=log.note)
         return logs
+
+    def write(self, vals):
+        if vals.get("partner_id"):
+            Partner = self.env["res.partner"]
+            Partner._crm_vn_check_customer_access(Partner.browse(vals["partner_id"]))
+        return super().write(vals)
 
     def _update_last_interaction(self):
         latest = {}

@@ -52,6 +52,23 @@ class CrmVnComplaint(models.Model):
         "response or the resolution came late (or has not come and is late).")
     escalated = fields.Boolean(readonly=True, help="The team leader has been alerted.")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._crm_vn_check_documents(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._crm_vn_check_documents(vals)
+        return super().write(vals)
+
+    @api.model
+    def _crm_vn_check_documents(self, vals):
+        """A complaint is filed on a customer, order or lead the user may see."""
+        self.env["res.partner"]._crm_vn_check_customer_access(*(
+            self[name].browse(vals.get(name) or []) for name in ("partner_id", "order_id",
+                                                                  "lead_id")))
+
     @api.depends("state", "response_breached", "resolution_breached")
     def _compute_deadline_status(self):
         for complaint in self:

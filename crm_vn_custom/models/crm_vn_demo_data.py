@@ -82,6 +82,7 @@ class CrmVnDemoData(models.AbstractModel):
         self._generate_orders(company, customers, rng)
         self._generate_leads(company, customers, teams, lead_count, rng)
         self._generate_reassignments(customers, teams)
+        self._generate_duplicate_across_staff(customers)
         _logger.info("Vietnamese demo data: %s customers generated for %s",
                      len(customers), company.name)
 
@@ -159,6 +160,24 @@ class CrmVnDemoData(models.AbstractModel):
             "city": customer.city, "state_id": customer.state_id.id,
             "country_id": customer.country_id.id, "lang": "vi_VN",
         })
+
+    def _generate_duplicate_across_staff(self, customers):
+        """``nhanvien`` (Hà Nội) records a caller who is already a customer of the Hồ Chí
+        Minh team: she is told who looks after him, and asks for him."""
+        staff = self.env.ref("crm_vn_custom.user_sales_hn", raise_if_not_found=False)
+        existing = customers.filtered(
+            lambda c: c.mobile and c.user_id and c.user_id.sale_team_id
+            and c.user_id.sale_team_id != staff.sale_team_id)[:1] if staff else None
+        if not existing:
+            return
+        partner = self.env["res.partner"].with_user(staff).create({
+            "name": "Phạm Thị Trùng Số", "mobile": existing.mobile, "user_id": staff.id,
+            "company_id": existing.company_id.id, "country_id": existing.country_id.id,
+            "lang": "vi_VN"})
+        partner.with_user(staff).action_crm_vn_request_customer()
+        self.env["crm.vn.duplicate"].search([("partner_id", "=", partner.id)]).with_user(
+            staff)._action_request("Khách gọi hotline Hà Nội đặt hàng và muốn được chăm sóc "
+                                   "tại chi nhánh Hà Nội.")
 
     def _generate_orders(self, company, customers, rng):
         """Orders over the last 18 months: most customers buy, a few buy often."""

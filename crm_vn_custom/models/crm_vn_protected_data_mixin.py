@@ -21,6 +21,9 @@ class CrmVnProtectedDataMixin(models.AbstractModel):
     _description = "Customer Data Protection"
 
     _crm_vn_sensitive_fields = ()
+    # What the company writes about a customer for itself: never read by portal users,
+    # the customer included (the portal pages read what they show as the server).
+    _crm_vn_internal_fields = ()
     _crm_vn_owner_fields = ("user_id",)
 
     def _crm_vn_audit_partner(self):
@@ -34,6 +37,8 @@ class CrmVnProtectedDataMixin(models.AbstractModel):
     @api.model
     def check_field_access_rights(self, operation, field_names):
         names = super().check_field_access_rights(operation, field_names)
+        if self.env.user.share and not self.env.su:
+            return self._crm_vn_check_portal_fields(names, field_names)
         sensitive = self._crm_vn_sensitive_fields
         if not sensitive:
             return names
@@ -53,6 +58,19 @@ class CrmVnProtectedDataMixin(models.AbstractModel):
             raise AccessError(self.env._(
                 "Revenue and internal notes of customers are reserved to team leaders and "
                 "managers. You cannot see or change: %(fields)s.", fields=labels))
+        return names
+
+    @api.model
+    def _crm_vn_check_portal_fields(self, names, field_names):
+        internal = set(self._crm_vn_sensitive_fields) | set(self._crm_vn_internal_fields)
+        if not field_names:
+            return [name for name in names if name not in internal]
+        refused = internal.intersection(field_names)
+        if refused:
+            raise AccessError(self.env._(
+                "This information is internal to the company: %(fields)s.",
+                fields=", ".join(sorted(self._fields[name]._description_string(self.env)
+                                        for name in refused))))
         return names
 
     def copy_data(self, default=None):

@@ -60,6 +60,11 @@ class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "crm.vn.phone.mixin", "crm.vn.protected.data.mixin"]
     _crm_vn_sensitive_fields = ("comment", "tier_revenue")
+    _crm_vn_internal_fields = (
+        "tier_override_id", "tier_override_reason", "tier_override_until", "tier_grace_until",
+        "tier_order_count", "tier_points", "rfm_recency", "rfm_frequency", "rfm_monetary",
+        "rfm_segment", "relationship_kind", "relationship_kind_manual", "crm_vn_owner_id",
+        "crm_vn_care_escalated_for", "crm_vn_duplicate_owner_note")
 
     # Indexed: duplicates are looked up by the normalised numbers and emails.
     phone = fields.Char(index="btree_not_null")
@@ -392,6 +397,14 @@ class ResPartner(models.Model):
         string="Overdue Care Escalated", readonly=True, copy=False,
         help="The missed care date the team leader was last alerted about.")
     crm_vn_complaint_ids = fields.One2many("crm.vn.complaint", "partner_id", string="Complaints")
+
+    @api.model
+    def _crm_vn_check_customer_access(self, *documents):
+        """Care and complaints are recorded on customers (and their orders and leads) the
+        user may see: they move the customer's care dates and count in its figures."""
+        if not self.env.su and any(doc - doc._filtered_access("read") for doc in documents):
+            raise AccessError(self.env._(
+                "You can only record care and complaints for customers you look after."))
 
     def action_crm_vn_log_care(self):
         self.ensure_one()

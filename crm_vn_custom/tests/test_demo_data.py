@@ -95,3 +95,13 @@ class TestDemoData(TransactionCase):
         self.assertTrue(logs.filtered("nps"))
         complaints = self.env["crm.vn.complaint"].search([("company_id", "=", self.company.id)])
         self.assertEqual(set(complaints.mapped("state")), {"resolved", "new"})
+
+    def test_a_customer_asked_for_across_teams(self):
+        staff = self.env.ref("crm_vn_custom.user_sales_hn")
+        request = self.env["crm.vn.duplicate"].with_user(staff).search(
+            [("user_id", "=", staff.id)])
+        self.assertEqual((request.state, request.partner_id.name),
+                         ("requested", "Phạm Thị Trùng Số"))
+        self.assertFalse(request.existing_partner_id, "nhanvien cannot see that customer")
+        self.assertNotEqual(request.owner_id.sale_team_id, staff.sale_team_id)
+        self.assertIn(request.owner_id, request.activity_ids.user_id)
