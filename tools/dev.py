@@ -28,6 +28,7 @@ ADDON = "crm_vn_custom"
 DEMO_DB = "crm_vn_demo"
 TEST_DB = "crm_vn_test"
 BARE_DB = "crm_vn_test_bare"
+UNINSTALL_DB = "crm_vn_test_uninstall"
 PG_PORT = int(os.environ.get("CRM_VN_PG_PORT", "55432"))
 HTTP_PORT = int(os.environ.get("CRM_VN_HTTP_PORT", "8069"))
 ODOO_SERIES = (18, 0)
@@ -409,6 +410,7 @@ def cmd_test(args):
             ("tests", lambda: run_pytest(args.pytest_args)),
             ("upgrade", lambda: run_odoo(["-d", TEST_DB, "-u", ADDON], LOCAL / "test-upgrade.log",
                                          "upgrading the addon")),
+            ("uninstall from a copy of the demo database", lambda: check_uninstall_demo(db)),
             ("install without demo data, then uninstall", lambda: check_uninstall(db)),
         ]
     for name, step in steps:
@@ -446,8 +448,29 @@ def run_pytest(extra):
         raise SetupError(f"the test suite failed (pytest exit code {res.returncode})")
 
 
+def copy_database(db, source, target):
+    from psycopg2 import sql  # noqa: PLC0415
+
+    drop_database(db, target)
+    run_sql(db, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+            (source,))
+    run_sql(db, sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+        sql.Identifier(target), sql.Identifier(source)))
+    filestore = LOCAL / "data" / "filestore"
+    if (filestore / source).is_dir():
+        shutil.copytree(filestore / source, filestore / target)
+
+
+def check_uninstall_demo(db):
+    # The test database has the demo data (kept for running single tests: a copy goes).
+    copy_database(db, TEST_DB, UNINSTALL_DB)
+    odoo_shell(UNINSTALL_DB, (ROOT / "tools" / "check_uninstall.py").read_text(),
+               LOCAL / "test-uninstall-demo.log", "uninstalling the addon from the demo data")
+    drop_database(db, UNINSTALL_DB)
+
+
 def check_uninstall(db):
-    # A company's own database has no demo data; demo orders would keep demo products.
+    # A company's own database has no demo data.
     drop_database(db, BARE_DB)
     run_odoo(["-d", BARE_DB, "-i", ADDON, "--without-demo=all"], LOCAL / "test-bare-install.log",
              "installing the addon without demo data")
