@@ -54,6 +54,7 @@
         "wizards/crm_vn_province_migration_views.xml",
         "wizards/crm_vn_tier_wizard_views.xml",
         "wizards/crm_vn_staff_transfer_views.xml",
+        "views/res_users_views.xml",
         "views/menus.xml",
     ],
     "demo": [
