@@ -462,6 +462,7 @@ def cmd_stop(_args):
 
 
 def cmd_test(args):
+    tree = git_state()
     db = prepare(need_browser=True)
     steps = [("lint", lambda: lint())]
     if not args.lint_only:
@@ -469,11 +470,11 @@ def cmd_test(args):
             ("tests of the commands (tools/tests)", run_tool_tests),
             ("install", lambda: install_test_db(db)),
             ("tests", lambda: run_pytest(args.pytest_args)),
-            ("upgrade", lambda: run_odoo(["-d", TEST_DB, "-u", ADDON], LOCAL / "test-upgrade.log",
-                                         "upgrading the addon")),
+            ("upgrade", upgrade_test_db),
             ("uninstall from a copy of the demo database", lambda: check_uninstall_demo(db)),
             ("install without demo data, then uninstall", lambda: check_uninstall(db)),
         ]
+    steps.append(("working tree left as it was", lambda: check_git_state(tree)))
     for name, step in steps:
         say(f"== {name}")
         step()
@@ -495,6 +496,43 @@ def install_test_db(db):
     drop_database(db, TEST_DB)
     run_odoo(["-d", TEST_DB, "-i", ADDON, "--load-language=vi_VN"],
              LOCAL / "test-install.log", "installing the addon in a fresh database")
+    (LOCAL / "test.fingerprint").write_text(addon_fingerprint())
+
+
+def upgrade_test_db(logfile=None):
+    run_odoo(["-d", TEST_DB, "-u", ADDON], logfile or LOCAL / "test-upgrade.log",
+             "upgrading the addon")
+    (LOCAL / "test.fingerprint").write_text(addon_fingerprint())
+
+
+def git_state():
+    """What `git status --porcelain` lists, with a digest of each listed file; None
+    outside a git work tree."""
+    if not shutil.which("git"):
+        return None
+    res = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT,
+                         capture_output=True, text=True, check=False)
+    if res.returncode:
+        return None
+    state = {}
+    for line in res.stdout.splitlines():
+        path = ROOT / line[3:].strip('"')
+        state[line[3:]] = (line[:2], hashlib.sha1(path.read_bytes()).hexdigest()
+                           if path.is_file() else None)
+    return state
+
+
+def check_git_state(before):
+    """Fail, naming them, when files of the work tree changed since ``before``: a test
+    run must not rewrite tracked files (the screenshots are `make screenshots`' job)."""
+    after = git_state()
+    if before is None or after is None:
+        return
+    changed = sorted(path for path in before.keys() | after.keys()
+                     if before.get(path) != after.get(path))
+    if changed:
+        raise SetupError("the working tree changed during the run (git status): "
+                         + ", ".join(changed))
 
 
 def run_tool_tests():
@@ -505,12 +543,12 @@ def run_tool_tests():
         raise SetupError(f"the tests of the commands failed (pytest exit code {res.returncode})")
 
 
-def run_pytest(extra):
+def run_pytest(extra, env=None):
     res = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", f"--odoo-database={TEST_DB}",
          f"--odoo-config={LOCAL / 'odoo.conf'}", "--odoo-http", "--odoo-log-level=warn",
          *(extra or [f"{ADDON}/tests"])],
-        env=odoo_env(), cwd=ROOT, check=False)
+        env=dict(odoo_env(), **(env or {})), cwd=ROOT, check=False)
     if res.returncode == 5:
         raise SetupError("pytest collected no tests")
     if res.returncode:
@@ -528,6 +566,31 @@ def copy_database(db, source, target):
     filestore = LOCAL / "data" / "filestore"
     if (filestore / source).is_dir():
         shutil.copytree(filestore / source, filestore / target)
+
+
+SCREENSHOT_FILES = f"{ADDON}/static/description/screenshot_*.png"
+
+
+def cmd_screenshots(_args):
+    """Retake the README's screenshots on the test database (installed when missing,
+    upgraded when the addon changed since): the one command that writes tracked files."""
+    db = prepare(need_browser=True)
+    installed = database_exists(db, TEST_DB) and run_sql(
+        db, "SELECT state FROM ir_module_module WHERE name = %s", (ADDON,), dbname=TEST_DB
+    ) == [("installed",)]
+    stamp = LOCAL / "test.fingerprint"
+    if not installed:
+        say(f"creating the test database {TEST_DB} (with the demo data; a few minutes)")
+        install_test_db(db)
+    elif not stamp.exists() or stamp.read_text() != addon_fingerprint():
+        say(f"the addon changed: upgrading it in {TEST_DB}")
+        upgrade_test_db()
+    run_pytest([f"{ADDON}/tests/test_tours.py::TestScreenshots"],
+               env={"CRM_VN_SCREENSHOTS": "1"})
+    changed = subprocess.run(["git", "status", "--porcelain", "--", SCREENSHOT_FILES],
+                             cwd=ROOT, capture_output=True, text=True, check=False).stdout
+    say("screenshots retaken: " + (", ".join(line[3:] for line in changed.splitlines())
+                                   or "no picture changed") + ".")
 
 
 def check_uninstall_demo(db):
@@ -554,7 +617,7 @@ def cmd_pot(_args):
         db, "SELECT state FROM ir_module_module WHERE name = %s", (ADDON,), dbname=TEST_DB
     ) == [("installed",)]
     if installed:
-        run_odoo(["-d", TEST_DB, "-u", ADDON], LOCAL / "pot-upgrade.log", "upgrading the addon")
+        upgrade_test_db(LOCAL / "pot-upgrade.log")
     else:
         install_test_db(db)
     i18n = ROOT / ADDON / "i18n"
@@ -636,6 +699,7 @@ def main():
     sub.add_parser("stop").set_defaults(func=cmd_stop)
     sub.add_parser("status").set_defaults(func=cmd_status)
     sub.add_parser("pot").set_defaults(func=cmd_pot)
+    sub.add_parser("screenshots").set_defaults(func=cmd_screenshots)
     sub.add_parser("core-tests").set_defaults(func=cmd_core_tests)
     test = sub.add_parser("test")
     test.add_argument("--lint-only", action="store_true")

@@ -142,3 +142,37 @@ def test_command_with_unreachable_server_prints_one_line(command, where):
     assert "Traceback" not in res.stdout
     message = one_line(res.stderr)
     assert message.startswith("[crm_vn_custom] error: cannot connect to PostgreSQL at "), message
+
+
+def test_a_run_that_changes_the_work_tree_fails_naming_the_files(monkeypatch, tmp_path):
+    """`make test` ends by checking it left `git status` as it found it: changes made
+    before the run (work in progress) are not blamed on it."""
+    def git(*args):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+                       cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    (tmp_path / ".gitignore").write_text("/.local/\n")
+    (tmp_path / "shot.png").write_bytes(b"old")
+    (tmp_path / "edited.py").write_text("x = 1\n")
+    git("add", ".")
+    git("commit", "-qm", "start")
+    (tmp_path / "edited.py").write_text("x = 2\n")  # the developer's work in progress
+    monkeypatch.setattr(dev, "ROOT", tmp_path)
+    before = dev.git_state()
+    (tmp_path / ".local").mkdir()
+    (tmp_path / ".local" / "odoo.log").write_text("ignored")
+    dev.check_git_state(before)
+    (tmp_path / "shot.png").write_bytes(b"new")
+    (tmp_path / "new.txt").write_text("left behind")
+    with pytest.raises(dev.SetupError) as caught:
+        dev.check_git_state(before)
+    message = one_line(str(caught.value))
+    assert message.endswith(": new.txt, shot.png"), message
+
+
+def test_outside_a_git_work_tree_nothing_is_checked(monkeypatch, tmp_path):
+    monkeypatch.setattr(dev, "ROOT", tmp_path)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    assert dev.git_state() is None
+    dev.check_git_state(None)
