@@ -11,3 +11,14 @@ def _post_init_hook(env):
     sales_admins = env.ref("sales_team.group_sale_manager").users.filtered(lambda u: not u.share)
     env.ref("crm_vn_custom.group_crm_vn_admin").users = [
         Command.link(user.id) for user in sales_admins]
+
+
+def _uninstall_hook(env):
+    """Odoo deletes the records of the addon's data and demo files, then drops its tables.
+    Remove first what would stop it: the tier history, whose lines forbid deleting the
+    tiers they name (the table is dropped right after anyway), and, in a database with the
+    demo data, the demo company with everything the demo generator created in it."""
+    env["crm.vn.tier.history"].search([]).unlink()
+    company = env.ref("crm_vn_custom.company_sao_viet", raise_if_not_found=False)
+    if company:
+        env["crm.vn.demo.data"]._unlink_demo_company(company)

@@ -55,6 +55,7 @@
         "wizards/crm_vn_province_migration_views.xml",
         "wizards/crm_vn_tier_wizard_views.xml",
         "wizards/crm_vn_staff_transfer_views.xml",
+        "views/res_users_views.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -79,5 +80,6 @@
         ],
     },
     "post_init_hook": "_post_init_hook",
+    "uninstall_hook": "_uninstall_hook",
     "installable": True,
 }

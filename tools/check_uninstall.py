@@ -1,5 +1,6 @@
 # Run by `make test` through `odoo shell` (which provides `env` and `odoo`): uninstalls
-# crm_vn_custom and fails when it leaves records, models, columns or broken views behind.
+# crm_vn_custom and fails when it leaves records, models, columns or broken views behind,
+# or, in a database with the demo data, anything of the demo company.
 # ruff: noqa: F821
 import sys
 
@@ -17,10 +18,29 @@ own_fields = [(env[field.model]._table, field.name)
               if field.store and field.model in env and env[field.model]._auto
               and env[field.model]._original_module != ADDON
               and env[field.model]._fields[field.name].column_type]
+# In a database with the demo data: every row of the demo company (found through the
+# foreign keys to res_company) and the products of its loyalty rewards, which must all go.
+demo_rows = {}
+company = env.ref(f"{ADDON}.company_sao_viet", raise_if_not_found=False)
+if company:
+    env.cr.execute("""
+        SELECT c.conrelid::regclass::text, a.attname
+          FROM pg_constraint c
+          JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+          JOIN pg_attribute i ON i.attrelid = c.conrelid AND i.attname = 'id'
+         WHERE c.contype = 'f' AND c.confrelid = 'res_company'::regclass""")
+    for table, column in env.cr.fetchall():
+        env.cr.execute(f'SELECT id FROM "{table}" WHERE "{column}" = %s', (company.id,))
+        demo_rows.setdefault(table, set()).update(row[0] for row in env.cr.fetchall())
+    demo_rows.setdefault("res_company", set()).add(company.id)
+    demo_rows.setdefault("res_partner", set()).add(company.partner_id.id)
+    rewards = env["loyalty.reward"].search([("company_id", "=", company.id)])
+    demo_rows.setdefault("product_product", set()).update(rewards.discount_line_product_id.ids)
+    demo_rows = {table: ids for table, ids in demo_rows.items() if ids}
 module.button_immediate_uninstall()
 
 problems = []
-with odoo.registry(env.cr.dbname).cursor() as cr:
+with odoo.modules.registry.Registry(env.cr.dbname).cursor() as cr:
     new_env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
     cr.execute("SELECT model, count(*) FROM ir_model_data WHERE module = %s GROUP BY model",
                (ADDON,))
@@ -37,6 +57,12 @@ with odoo.registry(env.cr.dbname).cursor() as cr:
                    "WHERE table_name = %s AND column_name = %s", (table, field))
         if cr.rowcount:
             problems.append(f"column {table}.{field} left behind")
+    for table, ids in sorted(demo_rows.items()):
+        cr.execute("SELECT to_regclass(%s)", (table,))
+        if cr.fetchone()[0]:
+            cr.execute(f'SELECT count(*) FROM "{table}" WHERE id = ANY(%s)', (sorted(ids),))
+            if count := cr.fetchone()[0]:
+                problems.append(f"{count} {table} row(s) of the demo company left behind")
     # Every remaining view must still render: an inherited view of ours left behind, or
     # a core view pointing at a removed field, fails here.
     for view in new_env["ir.ui.view"].search([("inherit_id", "=", False)]):

@@ -9,7 +9,9 @@ the databases it creates.
 
 import argparse
 import ast
+import getpass
 import hashlib
+import importlib.util
 import os
 import re
 import shutil
@@ -28,9 +30,12 @@ ADDON = "crm_vn_custom"
 DEMO_DB = "crm_vn_demo"
 TEST_DB = "crm_vn_test"
 BARE_DB = "crm_vn_test_bare"
+UNINSTALL_DB = "crm_vn_test_uninstall"
 PG_PORT = int(os.environ.get("CRM_VN_PG_PORT", "55432"))
 HTTP_PORT = int(os.environ.get("CRM_VN_HTTP_PORT", "8069"))
 ODOO_SERIES = (18, 0)
+# libpq's variables naming a PostgreSQL server; any of the first three selects it.
+PG_VARIABLES = ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD")
 # Python modules the project imports, mapped to what requirements.txt installs.
 REQUIRED_MODULES = (
     "psycopg2", "lxml", "pytest_odoo", "phonenumbers", "holidays", "lunar_vn",
@@ -91,14 +96,29 @@ def odoo_cmd(*args, command=()):
 
 
 def run_odoo(args, logfile, what):
-    """Run a one-shot Odoo command; fail with the log's tail if it fails or logs errors."""
+    """Run a one-shot Odoo command; fail with the log's errors if it fails or logs errors."""
     logfile.unlink(missing_ok=True)
     res = subprocess.run(odoo_cmd(*args, "--stop-after-init", "--logfile", str(logfile)),
-                         env=odoo_env(), cwd=ROOT, check=False)
+                         env=odoo_env(), cwd=ROOT, check=False, stderr=subprocess.PIPE,
+                         text=True)
+    check_odoo_run(res, logfile, what)
+
+
+def check_odoo_run(res, logfile, what):
+    """Raise SetupError when a finished Odoo command failed: one line when Odoo did not
+    even start (no log: a bad option, a missing module, the 'postgres' user), otherwise
+    the errors it logged (or wrote to stderr) followed by one line."""
+    stderr = [line for line in (res.stderr or "").splitlines()
+              if line.strip() and "is a security risk." not in line]
+    if not logfile.exists() or not logfile.stat().st_size:
+        if res.returncode:
+            reason = stderr[-1].strip() if stderr else f"exit code {res.returncode}"
+            raise SetupError(f"{what} failed: Odoo did not start ({reason})")
+        return
     problems = log_problems(logfile)
     if res.returncode or problems:
-        tail = problems or logfile.read_text(errors="replace").splitlines()[-30:]
-        print("\n".join(tail), file=sys.stderr)
+        details = problems or stderr or logfile.read_text(errors="replace").splitlines()[-30:]
+        print("\n".join(details), file=sys.stderr)
         raise SetupError(f"{what} failed; full log in {logfile}")
 
 
@@ -113,16 +133,16 @@ def log_problems(logfile):
 
 
 def write_odoo_conf(odoo_root, db):
+    """Odoo's configuration for the commands. A connection parameter that is not set is
+    written `False`, which Odoo leaves out of the connection: libpq's default applies
+    (local socket, port 5432, the system user's name, no password or ~/.pgpass)."""
     addons = [p for p in (odoo_root / "addons", odoo_root / "odoo" / "addons") if p.is_dir()]
     addons.append(ROOT)
     lines = [
         "[options]",
         "addons_path = " + ",".join(str(p) for p in addons),
         f"data_dir = {LOCAL / 'data'}",
-        f"db_host = {db['host'] or ''}",
-        f"db_port = {db['port'] or ''}",
-        f"db_user = {db['user'] or ''}",
-        f"db_password = {db['password'] or ''}",
+        *(f"db_{key} = {db[key] or False}" for key in ("host", "port", "user", "password")),
         f"http_port = {HTTP_PORT}",
         "max_cron_threads = 1",
         "",
@@ -132,7 +152,21 @@ def write_odoo_conf(odoo_root, db):
 
 # ---------------------------------------------------------------------- PostgreSQL
 def external_pg():
-    return any(os.environ.get(k) for k in ("PGHOST", "PGPORT", "PGUSER"))
+    return any(os.environ.get(k) for k in PG_VARIABLES[:3])
+
+
+def external_db():
+    """The server named by the PG* variables; an unset (or empty) one is None: libpq's
+    default."""
+    return {"host": os.environ.get("PGHOST") or None, "port": os.environ.get("PGPORT") or None,
+            "user": os.environ.get("PGUSER") or None,
+            "password": os.environ.get("PGPASSWORD") or None, "embedded": False}
+
+
+def describe_server(db):
+    """Where libpq connects with these parameters, for messages."""
+    host = db["host"] or "the local socket"
+    return f"{host}:{db['port'] or 5432} as {db['user'] or getpass.getuser()}"
 
 
 def pg_bindir():
@@ -173,8 +207,10 @@ def port_open(port):
 def start_embedded_pg():
     home, bindir = pg_home(), pg_bindir()
     data = home / "data"
-    if os.geteuid() == 0:
-        subprocess.run(["id", "postgres"], check=True, capture_output=True)
+    if os.geteuid() == 0 and subprocess.run(["id", "postgres"], capture_output=True,
+                                            check=False).returncode:
+        raise SetupError("the system user 'postgres' is missing: reinstall Debian's postgresql "
+                         "package, or set PGHOST/PGPORT/PGUSER to use another server.")
     if not (data / "PG_VERSION").exists():
         say(f"creating the embedded PostgreSQL cluster in {home}")
         home.mkdir(parents=True, exist_ok=True)
@@ -220,35 +256,54 @@ def stop_embedded_pg():
 
 
 def database():
-    """Connection parameters, starting the embedded cluster when no server is named."""
-    if external_pg():
-        db = {"host": os.environ.get("PGHOST"), "port": os.environ.get("PGPORT"),
-              "user": os.environ.get("PGUSER"), "password": os.environ.get("PGPASSWORD"),
-              "embedded": False}
-    else:
-        db = start_embedded_pg()
+    """Connection parameters, starting the embedded cluster when no server is named;
+    checks that Odoo can work with that server, or raises SetupError saying why not."""
+    db = external_db() if external_pg() else start_embedded_pg()
     import psycopg2  # noqa: PLC0415 - only once the requirements are installed
 
     try:
-        psycopg2.connect(dbname="postgres", host=db["host"], port=db["port"], user=db["user"],
-                         password=db["password"], connect_timeout=5).close()
+        conn = psycopg2.connect(dbname="postgres", host=db["host"], port=db["port"],
+                                user=db["user"], password=db["password"], connect_timeout=5)
     except psycopg2.Error as err:
-        first = str(err).strip().splitlines()[0]
-        raise SetupError(f"PostgreSQL is unreachable at {db['host'] or 'local socket'}:"
-                         f"{db['port'] or 5432} ({first}).") from None
+        raise SetupError(f"cannot connect to PostgreSQL at {describe_server(db)} "
+                         f"({first_line(err)}).") from None
+    try:
+        with conn.cursor() as cr:
+            cr.execute("SELECT current_user, rolsuper OR rolcreatedb FROM pg_roles "
+                       "WHERE rolname = current_user")
+            user, may_create = cr.fetchone()
+    finally:
+        conn.close()
+    if user == "postgres":
+        raise SetupError("Odoo refuses to connect as the PostgreSQL user 'postgres': set PGUSER "
+                         "to another role (one that may create databases).")
+    if not may_create:
+        raise SetupError(f"the PostgreSQL role {user} may not create databases; "
+                         f"grant it with ALTER ROLE {user} CREATEDB.")
     return db
+
+
+def first_line(error):
+    lines = [" ".join(line.split()) for line in str(error).splitlines() if line.strip()]
+    return lines[0] if lines else type(error).__name__
 
 
 def run_sql(db, query, params=(), dbname="postgres"):
     import psycopg2  # noqa: PLC0415
 
-    conn = psycopg2.connect(dbname=dbname, host=db["host"], port=db["port"], user=db["user"],
-                            password=db["password"])
+    try:
+        conn = psycopg2.connect(dbname=dbname, host=db["host"], port=db["port"],
+                                user=db["user"], password=db["password"], connect_timeout=5)
+    except psycopg2.Error as err:
+        raise SetupError(f"cannot connect to PostgreSQL at {describe_server(db)} "
+                         f"({first_line(err)}).") from None
     conn.autocommit = True
     try:
         with conn.cursor() as cr:
             cr.execute(query, params)
             return cr.fetchall() if cr.description else None
+    except psycopg2.Error as err:
+        raise SetupError(f"PostgreSQL refused a query in {dbname} ({first_line(err)}).") from None
     finally:
         conn.close()
 
@@ -287,8 +342,7 @@ def ensure_requirements(need_browser=False):
 
 
 def _importable(module):
-    return subprocess.run([sys.executable, "-c", f"import {module}"], env=odoo_env(),
-                          capture_output=True, check=False).returncode == 0
+    return importlib.util.find_spec(module) is not None
 
 
 def prepare(need_browser=False):
@@ -353,10 +407,11 @@ def cmd_demo(_args):
             raise SetupError(f"port {HTTP_PORT} is already in use by another program; "
                              "stop it or set CRM_VN_HTTP_PORT to a free port.")
         log = LOCAL / "odoo.log"
-        with open(os.devnull, "wb") as devnull:
+        log.unlink(missing_ok=True)
+        with open(os.devnull, "wb") as devnull, open(LOCAL / "odoo.stderr", "wb") as stderr:
             proc = subprocess.Popen(
                 odoo_cmd("-d", DEMO_DB, f"--db-filter=^{DEMO_DB}$", "--logfile", str(log)),
-                env=odoo_env(), cwd=ROOT, stdout=devnull, stderr=devnull, start_new_session=True)
+                env=odoo_env(), cwd=ROOT, stdout=devnull, stderr=stderr, start_new_session=True)
         (LOCAL / "odoo.pid").write_text(str(proc.pid))
         wait_for_http(proc, log)
     url = f"http://localhost:{HTTP_PORT}"
@@ -370,7 +425,13 @@ def wait_for_http(proc, log):
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SetupError(f"Odoo exited while starting; see {log}")
+            (LOCAL / "odoo.pid").unlink(missing_ok=True)
+            stderr = (LOCAL / "odoo.stderr").read_text(errors="replace").splitlines()
+            reasons = log_problems(log) or [line for line in stderr if line.strip()
+                                            and "is a security risk." not in line]
+            reason = f" ({reasons[-1].strip()})" if reasons else ""
+            where = f"; see {log}" if log.exists() else ""
+            raise SetupError(f"Odoo exited while starting{reason}{where}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{HTTP_PORT}/web/login", timeout=5):
                 return
@@ -401,16 +462,19 @@ def cmd_stop(_args):
 
 
 def cmd_test(args):
+    tree = git_state()
     db = prepare(need_browser=True)
     steps = [("lint", lambda: lint())]
     if not args.lint_only:
         steps += [
+            ("tests of the commands (tools/tests)", run_tool_tests),
             ("install", lambda: install_test_db(db)),
             ("tests", lambda: run_pytest(args.pytest_args)),
-            ("upgrade", lambda: run_odoo(["-d", TEST_DB, "-u", ADDON], LOCAL / "test-upgrade.log",
-                                         "upgrading the addon")),
+            ("upgrade", upgrade_test_db),
+            ("uninstall from a copy of the demo database", lambda: check_uninstall_demo(db)),
             ("install without demo data, then uninstall", lambda: check_uninstall(db)),
         ]
+    steps.append(("working tree left as it was", lambda: check_git_state(tree)))
     for name, step in steps:
         say(f"== {name}")
         step()
@@ -432,22 +496,113 @@ def install_test_db(db):
     drop_database(db, TEST_DB)
     run_odoo(["-d", TEST_DB, "-i", ADDON, "--load-language=vi_VN"],
              LOCAL / "test-install.log", "installing the addon in a fresh database")
+    (LOCAL / "test.fingerprint").write_text(addon_fingerprint())
 
 
-def run_pytest(extra):
+def upgrade_test_db(logfile=None):
+    run_odoo(["-d", TEST_DB, "-u", ADDON], logfile or LOCAL / "test-upgrade.log",
+             "upgrading the addon")
+    (LOCAL / "test.fingerprint").write_text(addon_fingerprint())
+
+
+def git_state():
+    """What `git status --porcelain` lists, with a digest of each listed file; None
+    outside a git work tree."""
+    if not shutil.which("git"):
+        return None
+    res = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT,
+                         capture_output=True, text=True, check=False)
+    if res.returncode:
+        return None
+    state = {}
+    for line in res.stdout.splitlines():
+        path = ROOT / line[3:].strip('"')
+        state[line[3:]] = (line[:2], hashlib.sha1(path.read_bytes()).hexdigest()
+                           if path.is_file() else None)
+    return state
+
+
+def check_git_state(before):
+    """Fail, naming them, when files of the work tree changed since ``before``: a test
+    run must not rewrite tracked files (the screenshots are `make screenshots`' job)."""
+    after = git_state()
+    if before is None or after is None:
+        return
+    changed = sorted(path for path in before.keys() | after.keys()
+                     if before.get(path) != after.get(path))
+    if changed:
+        raise SetupError("the working tree changed during the run (git status): "
+                         + ", ".join(changed))
+
+
+def run_tool_tests():
+    """The commands' own tests: plain pytest, no Odoo registry, a few seconds."""
+    res = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                          "-p", "no:odoo", "tools/tests"], env=odoo_env(), cwd=ROOT, check=False)
+    if res.returncode:
+        raise SetupError(f"the tests of the commands failed (pytest exit code {res.returncode})")
+
+
+def run_pytest(extra, env=None):
     res = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", f"--odoo-database={TEST_DB}",
          f"--odoo-config={LOCAL / 'odoo.conf'}", "--odoo-http", "--odoo-log-level=warn",
          *(extra or [f"{ADDON}/tests"])],
-        env=odoo_env(), cwd=ROOT, check=False)
+        env=dict(odoo_env(), **(env or {})), cwd=ROOT, check=False)
     if res.returncode == 5:
         raise SetupError("pytest collected no tests")
     if res.returncode:
         raise SetupError(f"the test suite failed (pytest exit code {res.returncode})")
 
 
+def copy_database(db, source, target):
+    from psycopg2 import sql  # noqa: PLC0415
+
+    drop_database(db, target)
+    run_sql(db, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+            (source,))
+    run_sql(db, sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+        sql.Identifier(target), sql.Identifier(source)))
+    filestore = LOCAL / "data" / "filestore"
+    if (filestore / source).is_dir():
+        shutil.copytree(filestore / source, filestore / target)
+
+
+SCREENSHOT_FILES = f"{ADDON}/static/description/screenshot_*.png"
+
+
+def cmd_screenshots(_args):
+    """Retake the README's screenshots on the test database (installed when missing,
+    upgraded when the addon changed since): the one command that writes tracked files."""
+    db = prepare(need_browser=True)
+    installed = database_exists(db, TEST_DB) and run_sql(
+        db, "SELECT state FROM ir_module_module WHERE name = %s", (ADDON,), dbname=TEST_DB
+    ) == [("installed",)]
+    stamp = LOCAL / "test.fingerprint"
+    if not installed:
+        say(f"creating the test database {TEST_DB} (with the demo data; a few minutes)")
+        install_test_db(db)
+    elif not stamp.exists() or stamp.read_text() != addon_fingerprint():
+        say(f"the addon changed: upgrading it in {TEST_DB}")
+        upgrade_test_db()
+    run_pytest([f"{ADDON}/tests/test_tours.py::TestScreenshots"],
+               env={"CRM_VN_SCREENSHOTS": "1"})
+    changed = subprocess.run(["git", "status", "--porcelain", "--", SCREENSHOT_FILES],
+                             cwd=ROOT, capture_output=True, text=True, check=False).stdout
+    say("screenshots retaken: " + (", ".join(line[3:] for line in changed.splitlines())
+                                   or "no picture changed") + ".")
+
+
+def check_uninstall_demo(db):
+    # The test database has the demo data (kept for running single tests: a copy goes).
+    copy_database(db, TEST_DB, UNINSTALL_DB)
+    odoo_shell(UNINSTALL_DB, (ROOT / "tools" / "check_uninstall.py").read_text(),
+               LOCAL / "test-uninstall-demo.log", "uninstalling the addon from the demo data")
+    drop_database(db, UNINSTALL_DB)
+
+
 def check_uninstall(db):
-    # A company's own database has no demo data; demo orders would keep demo products.
+    # A company's own database has no demo data.
     drop_database(db, BARE_DB)
     run_odoo(["-d", BARE_DB, "-i", ADDON, "--without-demo=all"], LOCAL / "test-bare-install.log",
              "installing the addon without demo data")
@@ -462,7 +617,7 @@ def cmd_pot(_args):
         db, "SELECT state FROM ir_module_module WHERE name = %s", (ADDON,), dbname=TEST_DB
     ) == [("installed",)]
     if installed:
-        run_odoo(["-d", TEST_DB, "-u", ADDON], LOCAL / "pot-upgrade.log", "upgrading the addon")
+        upgrade_test_db(LOCAL / "pot-upgrade.log")
     else:
         install_test_db(db)
     i18n = ROOT / ADDON / "i18n"
@@ -526,10 +681,9 @@ def odoo_shell(dbname, code, log, what):
     log.unlink(missing_ok=True)
     res = subprocess.run(odoo_cmd("-d", dbname, "--no-http", "--logfile", str(log),
                                   command=["shell"]),
-                         input=code.encode(), env=odoo_env(), cwd=ROOT, check=False)
-    if res.returncode or log_problems(log):
-        print("\n".join(log_problems(log)), file=sys.stderr)
-        raise SetupError(f"{what} failed; see {log}")
+                         input=code, text=True, stderr=subprocess.PIPE, env=odoo_env(),
+                         cwd=ROOT, check=False)
+    check_odoo_run(res, log, what)
 
 
 def cmd_status(_args):
@@ -545,6 +699,7 @@ def main():
     sub.add_parser("stop").set_defaults(func=cmd_stop)
     sub.add_parser("status").set_defaults(func=cmd_status)
     sub.add_parser("pot").set_defaults(func=cmd_pot)
+    sub.add_parser("screenshots").set_defaults(func=cmd_screenshots)
     sub.add_parser("core-tests").set_defaults(func=cmd_core_tests)
     test = sub.add_parser("test")
     test.add_argument("--lint-only", action="store_true")
@@ -554,12 +709,19 @@ def main():
     try:
         args.func(args)
     except SetupError as err:
-        print(f"[{ADDON}] error: {err}", file=sys.stderr)
-        sys.exit(1)
+        fail(err)
     except subprocess.CalledProcessError as err:
-        print(f"[{ADDON}] error: `{' '.join(map(str, err.cmd))}` failed "
-              f"(exit code {err.returncode})", file=sys.stderr)
-        sys.exit(1)
+        fail(f"`{' '.join(map(str, err.cmd))}` failed (exit code {err.returncode})")
+    except OSError as err:  # a missing program, a folder we may not write to...
+        fail(err)
+    except KeyboardInterrupt:
+        fail("interrupted")
+
+
+def fail(message):
+    """Everything that goes wrong ends as one line, never a traceback."""
+    print(f"[{ADDON}] error: {message}", file=sys.stderr)
+    sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@ from datetime import timedelta
 import phonenumbers
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
+
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 _logger = logging.getLogger(__name__)
 
@@ -312,3 +314,61 @@ class CrmVnDemoData(models.AbstractModel):
             leads.filtered(lambda lead: lead.type == "opportunity")[:6].write(
                 {"stage_id": won_stage.id})
         leads.filtered(lambda lead: lead.type == "opportunity")[-4:].action_set_lost()
+
+    # What the demo company holds, in an order where each model is only referred to by
+    # those before it: the documents the generator created, then the configuration the
+    # demo files and Odoo (on creating the company: warehouse, routes, operation types)
+    # gave it. The company refers to its locations and calendars: they go after it.
+    DEMO_DOCUMENT_MODELS = (
+        "crm.vn.care.log", "crm.vn.complaint", "crm.vn.tier.history", "crm.vn.audit.log",
+        "stock.picking", "stock.move", "sale.order", "loyalty.card", "crm.lead",
+    )
+    DEMO_CONFIGURATION_MODELS = (
+        "crm.vn.segment", "crm.vn.tier", "crm.team", "loyalty.program", "product.pricelist",
+        "product.template", "stock.rule", "stock.warehouse", "stock.route",
+        "stock.picking.type",
+    )
+    DEMO_AFTER_COMPANY_MODELS = ("stock.location", "ir.sequence", "resource.calendar")
+
+    @api.model
+    def _unlink_demo_company(self, company):
+        """Delete the demo ``company`` and everything in it, for the uninstall hook.
+
+        Odoo's uninstall deletes the records of the demo files, but not what the
+        generator created in Python (orders, deliveries, loyalty cards, leads, customers,
+        care history) nor what Odoo created with the company (warehouse, locations,
+        sequences): those would keep the company, its staff, products and loyalty
+        programme alive. Only records of ``company`` are deleted, and of users only the
+        demo staff; anybody else who was given access to the company (the demo's
+        administrator) keeps their account, in their other companies."""
+        env = self.env(su=True, context={
+            MODULE_UNINSTALL_FLAG: True, "active_test": False, "tracking_disable": True})
+        company = company.with_env(env)
+        demo_users = env["res.users"].browse(env["ir.model.data"].search(
+            [("module", "=", "crm_vn_custom"), ("model", "=", "res.users")]).mapped("res_id"))
+        others = env["res.users"].search(
+            [("company_ids", "in", company.ids), ("id", "not in", demo_users.ids)])
+        for user in others:
+            remaining = user.company_ids - company or env.ref("base.main_company")
+            user.write({"company_ids": [Command.set(remaining.ids)],
+                        "company_id": remaining[:1].id})
+        domain = [("company_id", "=", company.id)]
+        for model in self.DEMO_DOCUMENT_MODELS:
+            env[model].search(domain).unlink()
+        env["res.partner"].search(
+            [*domain, ("user_ids", "=", False), ("id", "!=", company.partner_id.id)]).unlink()
+        staff = demo_users.exists()
+        staff_partners = staff.partner_id
+        staff.unlink()
+        staff_partners.unlink()
+        # Odoo gives each loyalty reward a discount product of no company: it would stay.
+        reward_products = env["loyalty.program"].search(domain).reward_ids.discount_line_product_id
+        for model in self.DEMO_CONFIGURATION_MODELS:
+            env[model].search(domain).unlink()
+        reward_products.unlink()
+        after = [env[model].search(domain) for model in self.DEMO_AFTER_COMPANY_MODELS]
+        partner = company.partner_id
+        company.unlink()
+        for records in after:
+            records.unlink()
+        partner.unlink()

@@ -1,9 +1,21 @@
-from odoo import models
+from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
 
 class ResUsers(models.Model):
     _inherit = "res.users"
+
+    # What the user still looks after, for the transfer offer on the user form.
+    crm_vn_customer_count = fields.Integer(
+        compute="_compute_crm_vn_owned_counts", string="Customers Looked After")
+    crm_vn_lead_count = fields.Integer(compute="_compute_crm_vn_owned_counts",
+                                       string="Open Leads Owned")
+    crm_vn_quotation_count = fields.Integer(compute="_compute_crm_vn_owned_counts",
+                                            string="Open Quotations Owned")
+    crm_vn_activity_count = fields.Integer(compute="_compute_crm_vn_owned_counts",
+                                           string="Open Activities Assigned")
+    crm_vn_owned_count = fields.Integer(compute="_compute_crm_vn_owned_counts",
+                                        string="Records to Hand Over")
 
     def _crm_vn_is_care_staff_only(self):
         """Care staff below the Team Leader level: the users whose view of customer data
@@ -12,21 +24,43 @@ class ResUsers(models.Model):
         return (self.has_group("crm_vn_custom.group_crm_vn_care_staff")
                 and not self.has_group("crm_vn_custom.group_crm_vn_team_leader"))
 
+    def _crm_vn_owned_domains(self):
+        """What the users of ``self`` are responsible for and must hand over on leaving,
+        by kind: (model, domain, context). Customers (archived ones too), open leads, open
+        quotations and open activities."""
+        return {
+            "customers": ("res.partner", [("user_id", "in", self.ids)], {"active_test": False}),
+            "leads": ("crm.lead", [
+                ("user_id", "in", self.ids),
+                "|", ("stage_id", "=", False), ("stage_id.is_won", "=", False)], {}),
+            "quotations": ("sale.order", [
+                ("user_id", "in", self.ids), ("state", "in", ("draft", "sent"))], {}),
+            "activities": ("mail.activity", [("user_id", "in", self.ids)], {}),
+        }
+
     def _crm_vn_owned_records(self):
-        """What a member of staff is responsible for and must hand over on leaving:
-        customers (archived ones too), open leads, open quotations and open activities."""
+        """The records of each kind of ``_crm_vn_owned_domains`` of one user."""
         self.ensure_one()
         env = self.env(su=True)
-        return {
-            "customers": env["res.partner"].with_context(active_test=False).search(
-                [("user_id", "=", self.id)]),
-            "leads": env["crm.lead"].search([
-                ("user_id", "=", self.id),
-                "|", ("stage_id", "=", False), ("stage_id.is_won", "=", False)]),
-            "quotations": env["sale.order"].search(
-                [("user_id", "=", self.id), ("state", "in", ("draft", "sent"))]),
-            "activities": env["mail.activity"].search([("user_id", "=", self.id)]),
-        }
+        return {kind: env[model].with_context(**context).search(domain)
+                for kind, (model, domain, context) in self._crm_vn_owned_domains().items()}
+
+    def _compute_crm_vn_owned_counts(self):
+        # One grouped count per kind for all the users at once.
+        env = self.env(su=True)
+        users = self._origin.filtered("id")
+        counts = {}
+        for kind, (model, domain, context) in users._crm_vn_owned_domains().items():
+            groups = env[model].with_context(**context)._read_group(
+                domain, ["user_id"], ["__count"]) if users else []
+            counts[kind] = {user.id: count for user, count in groups}
+        for user in self:
+            owned = {kind: counts[kind].get(user._origin.id, 0) for kind in counts}
+            user.crm_vn_customer_count = owned["customers"]
+            user.crm_vn_lead_count = owned["leads"]
+            user.crm_vn_quotation_count = owned["quotations"]
+            user.crm_vn_activity_count = owned["activities"]
+            user.crm_vn_owned_count = sum(owned.values())
 
     def _crm_vn_transfer_to(self, user, team, reason):
         """Hand everything this user is responsible for to ``user`` (or to the leader of
@@ -62,22 +96,10 @@ class ResUsers(models.Model):
         owned["activities"].with_context(**audit).write({"user_id": user.id})
         return {kind: len(records) for kind, records in owned.items()}
 
-    def action_archive(self):
-        # Archiving someone who still looks after customers would leave those customers
-        # with an inactive salesperson: offer the transfer first.
-        if self.env.context.get("crm_vn_transfer_done"):
-            return super().action_archive()
-        owners = self.filtered(
-            lambda user: not user.share and any(user._crm_vn_owned_records().values()))
-        if len(owners) > 1:
-            raise UserError(self.env._(
-                "%(users)s still look after customers, leads or activities. Transfer them "
-                "one person at a time (Transfer Customers), then archive.",
-                users=", ".join(owners.mapped("display_name"))))
-        result = super(ResUsers, self - owners).action_archive()
-        return owners._crm_vn_action_open_transfer(archive=True) if owners else result
-
-    def _crm_vn_action_open_transfer(self, archive=False):
+    def action_crm_vn_transfer_customers(self):
+        """The Transfer Customers wizard for this user, from the user form. Archiving a
+        user keeps Odoo's behaviour (other code and scripts rely on it): the form of an
+        archived user who still looks after customers offers the transfer instead."""
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -85,5 +107,5 @@ class ResUsers(models.Model):
             "res_model": "crm.vn.staff.transfer",
             "view_mode": "form",
             "target": "new",
-            "context": {"default_from_user_id": self.id, "default_archive_user": archive},
+            "context": {"default_from_user_id": self.id},
         }

@@ -1,9 +1,12 @@
 import json
 
+from lxml import etree
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from .common import CrmVnCommon
 
@@ -335,25 +338,60 @@ class TestAuditAndTransfer(CrmVnCommon):
         with self.assertRaises(AccessError):
             self.colleague.with_user(self.staff)._crm_vn_transfer_to(self.staff, False, "Lấy khách")
 
-    def test_archiving_an_owner_offers_the_transfer_first(self):
-        user_admin = new_test_user(self.env, login="crmvn_user_admin", name="Bùi Văn Quản",
-                                   groups="base.group_user,base.group_erp_manager")
-        users = self.env["res.users"].with_user(user_admin)
-        action = users.browse(self.staff.id).action_archive()
-        self.assertEqual(action["res_model"], "crm.vn.staff.transfer")
-        self.assertTrue(self.staff.active, "nothing archived until customers are handed over")
+    def _user_admin(self):
+        return new_test_user(self.env, login="crmvn_user_admin", name="Bùi Văn Quản",
+                             groups="base.group_user,base.group_erp_manager")
+
+    def test_archiving_a_user_is_odoos_archiving(self):
+        """HR offboarding, other addons and XML-RPC scripts archive users and expect
+        Odoo's behaviour, whatever the users still look after."""
+        users = self.env["res.users"].with_user(self._user_admin())
+        self.assertIsNone(users.browse(self.staff.id).action_archive(),
+                          "Odoo's action_archive returns nothing: no wizard")
+        self.assertFalse(self.staff.active)
+        self.assertEqual(self.own.user_id, self.staff, "customers wait for a transfer")
+        owners = self.colleague | self.other_team_staff
+        self.assertIsNone(users.browse(owners.ids).action_archive())
+        self.assertFalse(owners.filtered("active"), "several owners archive at once")
+
+    def _transfer_offer(self, user, viewer):
+        """Whether the user form shows the transfer banner and button for ``user``."""
+        form = self.env.ref("base.view_users_form")  # Settings › Users
+        arch = etree.fromstring(self.env["res.users"].with_user(viewer).get_views(
+            [(form.id, "form")])["views"]["form"]["arch"])
+        values = user.with_user(viewer).read(["active", "crm_vn_owned_count"])[0]
+        nodes = (arch.find(".//div[@name='crm_vn_transfer_offer']"),
+                 arch.find(".//header/button[@name='action_crm_vn_transfer_customers']"))
+        return tuple(not safe_eval(node.get("invisible"), values) for node in nodes)
+
+    def test_user_form_offers_the_transfer_while_the_user_owns_customers(self):
+        user_admin = self._user_admin()
+        self.assertEqual(self._transfer_offer(self.staff, user_admin), (False, True),
+                         "an active salesperson: the button only")
+        self.staff.action_archive()  # Odoo deletes the open activities of archived users
+        self.assertEqual(
+            (self.staff.crm_vn_customer_count, self.staff.crm_vn_lead_count,
+             self.staff.crm_vn_quotation_count, self.staff.crm_vn_activity_count,
+             self.staff.crm_vn_owned_count), (2, 1, 1, 0, 4))
+        self.assertEqual(self._transfer_offer(self.staff, user_admin), (True, True),
+                         "archived but still owning customers: banner and button")
+        self.assertEqual(self._transfer_offer(self.leader, user_admin), (False, False),
+                         "a user who owns nothing is offered nothing")
+
+    def test_transfer_button_opens_the_wizard(self):
+        user_admin = self._user_admin()
+        action = self.staff.with_user(user_admin).action_crm_vn_transfer_customers()
+        self.assertEqual((action["res_model"], action["target"]),
+                         ("crm.vn.staff.transfer", "new"))
         wizard = self.env[action["res_model"]].with_user(user_admin).with_context(
             **action["context"]).create({"to_user_id": self.colleague.id,
-                                       "reason": "Nghỉ việc"})
-        self.assertEqual((wizard.from_user_id, wizard.customer_count, wizard.archive_user),
-                         (self.staff, 2, True))
+                                       "reason": "Nghỉ việc", "archive_user": True})
+        self.assertEqual((wizard.from_user_id, wizard.customer_count), (self.staff, 2))
         wizard.action_transfer()
-        self.assertFalse(self.staff.active)
+        self.assertFalse(self.staff.active, "the wizard still archives the user afterwards")
         self.assertEqual(self.own.user_id, self.colleague, "no customer left behind")
-        self.assertFalse(users.browse(self.manager.id).action_archive())
-        self.assertFalse(self.manager.active, "a user owning nothing is archived at once")
-        with self.assertRaisesRegex(UserError, "one person at a time"):
-            users.browse((self.colleague | self.other_team_staff).ids).action_archive()
+        self.assertEqual(self.staff.crm_vn_owned_count, 0)
+        self.assertEqual(self._transfer_offer(self.staff, user_admin), (False, False))
 
 
 @tagged("post_install", "-at_install")

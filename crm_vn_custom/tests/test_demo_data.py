@@ -2,8 +2,10 @@ import re
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.crm_vn_custom import _uninstall_hook
 
 
 @tagged("post_install", "-at_install")
@@ -105,3 +107,31 @@ class TestDemoData(TransactionCase):
         self.assertFalse(request.existing_partner_id, "nhanvien cannot see that customer")
         self.assertNotEqual(request.owner_id.sale_team_id, staff.sale_team_id)
         self.assertIn(request.owner_id, request.activity_ids.user_id)
+
+    def test_uninstall_hook_removes_the_demo_company_only(self):
+        """Uninstalling from a demo database leaves nothing of the demo company, whose
+        generated orders, cards and customers have no external id Odoo could follow."""
+        main = self.env.ref("base.main_company")
+        admin = self.env.ref("base.user_admin")
+        # `make demo` puts the administrator in the demo company: they must stay.
+        companies = admin.company_ids
+        admin.write({"company_ids": [Command.link(self.company.id)],
+                     "company_id": self.company.id})
+        elsewhere = {model: self.env[model].search_count([("company_id", "=", main.id)])
+                     for model in ("sale.order", "res.partner", "crm.lead", "stock.picking")}
+        program = self.env.ref("crm_vn_custom.loyalty_program_sao_viet")
+        reward_products = program.reward_ids.discount_line_product_id
+        staff = self.env.ref("crm_vn_custom.user_sales_hn")
+        staff_partner = staff.partner_id
+        self.assertTrue(reward_products)
+        _uninstall_hook(self.env)
+        self.assertFalse(self.company.exists())
+        for records in (staff, staff_partner, program, reward_products):
+            self.assertFalse(records.exists())
+        self.assertFalse(self.customers.exists())
+        self.assertFalse(self.env["crm.vn.tier.history"].search_count([]))
+        self.assertEqual(admin.company_ids, companies)
+        self.assertIn(admin.company_id, companies)
+        self.assertEqual(
+            elsewhere, {model: self.env[model].search_count([("company_id", "=", main.id)])
+                        for model in elsewhere})

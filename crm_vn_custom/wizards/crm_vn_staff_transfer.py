@@ -40,7 +40,7 @@ class CrmVnStaffTransfer(models.TransientModel):
         self.ensure_one()
         moved = self.from_user_id._crm_vn_transfer_to(self.to_user_id, self.to_team_id, self.reason)
         if self.archive_user:
-            self.from_user_id.with_context(crm_vn_transfer_done=True).action_archive()
+            self.from_user_id.action_archive()
         message = self.env._(
             "%(customers)s customers, %(leads)s leads, %(quotations)s quotations and "
             "%(activities)s activities moved from %(from)s.",
