@@ -571,6 +571,25 @@ def copy_database(db, source, target):
 SCREENSHOT_FILES = f"{ADDON}/static/description/screenshot_*.png"
 
 
+ACCESS_MARKERS = ("<!-- access-matrix:start -->", "<!-- access-matrix:end -->")
+
+
+def cmd_access_table(_args):
+    """Write the access matrix that the test suite checks into the README."""
+    import importlib.util  # noqa: PLC0415
+
+    spec = importlib.util.spec_from_file_location(
+        "access_matrix", ROOT / ADDON / "tests" / "access_matrix.py")
+    matrix = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(matrix)
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    start, end = (text.index(marker) for marker in ACCESS_MARKERS)
+    readme.write_text(text[:start + len(ACCESS_MARKERS[0])] + "\n" + matrix.render_markdown()
+                      + text[end:])
+    say("README.md: access matrix written")
+
+
 def cmd_screenshots(_args):
     """Retake the README's screenshots on the test database (installed when missing,
     upgraded when the addon changed since): the one command that writes tracked files."""
@@ -700,6 +719,7 @@ def main():
     sub.add_parser("status").set_defaults(func=cmd_status)
     sub.add_parser("pot").set_defaults(func=cmd_pot)
     sub.add_parser("screenshots").set_defaults(func=cmd_screenshots)
+    sub.add_parser("access-table").set_defaults(func=cmd_access_table)
     sub.add_parser("core-tests").set_defaults(func=cmd_core_tests)
     test = sub.add_parser("test")
     test.add_argument("--lint-only", action="store_true")

@@ -424,6 +424,9 @@ class ResPartner(models.Model):
 
     def action_crm_vn_adjust_points(self):
         self.ensure_one()
+        self.check_access("read")
+        # Opening the adjustment creates the customer's card: managers only.
+        self.env["loyalty.card"]._crm_vn_check_points_change()
         program = (self.company_id or self.env.company).crm_vn_loyalty_program_id
         if not program:
             raise UserError(self.env._(
@@ -442,14 +445,18 @@ class ResPartner(models.Model):
 
     def action_recompute_tier(self):
         # The engine works in SQL as superuser: check the caller first.
+        self._crm_vn_check_tier_admin()
+        self.env["crm.vn.tier.engine"]._recompute(self)
+
+    def _crm_vn_check_tier_admin(self):
         if not self.env.user.has_group(TIER_ADMIN_GROUP):
             raise AccessError(self.env._(
-                "Only customer care administrators can recompute customer tiers."))
+                "Only customer care administrators can set or recompute customer tiers."))
         self.check_access("write")
-        self.env["crm.vn.tier.engine"]._recompute(self)
 
     def action_open_tier_override(self):
         self.ensure_one()
+        self._crm_vn_check_tier_admin()
         return {
             "type": "ir.actions.act_window", "res_model": "crm.vn.tier.override",
             "view_mode": "form", "target": "new", "name": self.env._("Set Tier Manually"),
@@ -465,9 +472,8 @@ class ResPartner(models.Model):
 
     def _crm_vn_set_tier_override(self, tier, reason, date_end=False):
         """Set (or, with no tier, remove) a manual tier, audited in the tier history."""
-        if not (self.env.su or self.env.user.has_group(TIER_ADMIN_GROUP)):
-            raise AccessError(self.env._(
-                "Only customer care administrators can set a customer's tier."))
+        if not self.env.su:
+            self._crm_vn_check_tier_admin()
         engine = self.env["crm.vn.tier.engine"]
         today = fields.Date.context_today(self)
         if not (reason or "").strip():
@@ -551,6 +557,9 @@ class ResPartner(models.Model):
         """Odoo's own merge wizard, pre-filled: it moves orders, leads, loyalty cards and
         every other record pointing to the merged customers onto the one kept."""
         self.ensure_one()
+        if not self.env.user.has_group("crm_vn_custom.group_crm_vn_care_manager"):
+            raise AccessError(self.env._("Only care managers merge customers."))
+        self.check_access("write")
         partners = self | (others or self.duplicate_partner_ids[:2])
         return {
             "type": "ir.actions.act_window",
@@ -564,6 +573,7 @@ class ResPartner(models.Model):
     def action_crm_vn_request_customer(self):
         """Ask the salesperson who looks after the same customer to hand it over."""
         self.ensure_one()
+        self.check_access("read")
         duplicates = self.env["crm.vn.duplicate"].search([
             ("partner_id", "=", self.id), ("user_id", "=", self.env.uid),
             ("state", "in", ("saved", "declined"))])

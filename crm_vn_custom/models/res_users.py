@@ -67,11 +67,7 @@ class ResUsers(models.Model):
         ``team``) in one step; every customer and lead that changes hands is audited with
         ``reason``. Returns the number of records moved per kind."""
         self.ensure_one()
-        me = self.env.user
-        if not (self.env.su or me.has_group("crm_vn_custom.group_crm_vn_care_manager")
-                or me.has_group("base.group_erp_manager")):
-            raise AccessError(self.env._(
-                "Only care managers and user administrators can transfer customers."))
+        self._crm_vn_check_transfer_rights()
         user = user or team.user_id
         if not user:
             raise UserError(self.env._(
@@ -96,11 +92,25 @@ class ResUsers(models.Model):
         owned["activities"].with_context(**audit).write({"user_id": user.id})
         return {kind: len(records) for kind, records in owned.items()}
 
+    def _crm_vn_check_transfer_rights(self):
+        me = self.env.user
+        if self.env.su:
+            return
+        # The owned records are looked up as the server: the person leaving must be a
+        # colleague of one of the caller's companies.
+        if not ((me.has_group("crm_vn_custom.group_crm_vn_care_manager")
+                 or me.has_group("base.group_erp_manager"))
+                and self.company_ids & me.company_ids):
+            raise AccessError(self.env._(
+                "Only care managers and user administrators of the same company can "
+                "transfer customers."))
+
     def action_crm_vn_transfer_customers(self):
         """The Transfer Customers wizard for this user, from the user form. Archiving a
         user keeps Odoo's behaviour (other code and scripts rely on it): the form of an
         archived user who still looks after customers offers the transfer instead."""
         self.ensure_one()
+        self._crm_vn_check_transfer_rights()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Transfer Customers"),

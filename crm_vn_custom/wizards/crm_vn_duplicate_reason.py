@@ -16,8 +16,11 @@ class CrmVnDuplicateReason(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
+        # Read as the server: Odoo would silently drop the duplicates the user may not
+        # read, and the request or answer would do nothing instead of being refused.
+        duplicates = self.sudo().duplicate_ids.with_env(self.env)
         if self.mode == "request":
-            self.duplicate_ids._action_request(self.reason)
+            duplicates._action_request(self.reason)
         else:
-            self.duplicate_ids._action_decline(self.reason)
+            duplicates._action_decline(self.reason)
         return {"type": "ir.actions.act_window_close"}
