@@ -18,6 +18,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_country_state
 from . import res_partner
+from . import res_partner_import
 from . import crm_vn_duplicate
 from . import res_users
 from . import crm_vn_segment

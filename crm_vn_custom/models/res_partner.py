@@ -113,8 +113,10 @@ class ResPartner(models.Model):
         tracking=True,
         help="Where the customer came from: referral, Facebook, Zalo, website, walk-in...",
     )
+    # Odoo's "State", translated "Trạng thái" (a status) in Vietnamese.
+    state_id = fields.Many2one(string="Province / City")
     province_id = fields.Many2one(
-        "res.country.state",
+        "res.country.state", string="Province Today",
         compute="_compute_province_id",
         store=True,
         index="btree_not_null",
@@ -601,73 +603,3 @@ class ResPartner(models.Model):
         domain = expression.OR([seg._get_partner_domain() for seg in segments])
         positive = (operator == "=") == value
         return domain if positive else ["!", *domain]
-
-    # ------------------------------------------------------------------ import
-    def load(self, fields, data):
-        """Odoo's import, plus: bad rows can be skipped instead of failing the whole file
-        (when the user ticks the option), and rows that duplicate an existing customer
-        are reported as warnings naming it."""
-        loaded_rows = []
-        importer = self.with_context(crm_vn_loaded_rows=loaded_rows)
-        result = super(ResPartner, importer).load(fields, data)
-        if any(msg.get("type") == "error" for msg in result["messages"]):
-            # Odoo retried the file row by row: the rows it could load are the good ones.
-            # It also repeats the first error on the batch's first row, good or not: that
-            # copy would send the user looking for a mistake on a correct line.
-            good_rows = set()
-            for _partner_id, info in loaded_rows:
-                rows = info.get("rows") or {}
-                good_rows.update(range(rows.get("from", 0), rows.get("to", -1) + 1))
-            result["messages"] = [
-                msg for msg in result["messages"]
-                if msg.get("type") != "error" or "rows" not in msg
-                or msg["rows"]["from"] not in good_rows]
-            if good_rows and self.env.context.get("import_skip_invalid_rows"):
-                skipped = [dict(msg, type="warning", message=self.env._(
-                    "Row %(row)s skipped: %(reason)s",
-                    row=msg["rows"]["from"] + 1, reason=msg["message"]))
-                    for msg in result["messages"] if msg.get("type") == "error"]
-                loaded_rows.clear()
-                kept = sorted(good_rows)
-                result = super(ResPartner, importer).load(fields, [data[i] for i in kept])
-                # Report lines of the user's file, not of the filtered copy.
-                loaded_rows[:] = [(pid, self._crm_vn_shift_rows(info, kept))
-                                  for pid, info in loaded_rows]
-                result["messages"] = skipped + [
-                    self._crm_vn_shift_rows(msg, kept) for msg in result["messages"]]
-        if result["ids"]:
-            result["messages"] += self._crm_vn_duplicate_import_warnings(loaded_rows)
-        return result
-
-    def _load_records(self, data_list, update=False):
-        records = super()._load_records(data_list, update)
-        loaded_rows = self.env.context.get("crm_vn_loaded_rows")
-        if loaded_rows is not None:
-            loaded_rows += [(record.id, data.get("info") or {})
-                            for record, data in zip(records, data_list, strict=False)]
-        return records
-
-    @api.model
-    def _crm_vn_shift_rows(self, info, kept):
-        rows = info.get("rows")
-        if not rows or rows.get("from", -1) < 0 or rows.get("to", -1) >= len(kept):
-            return info
-        return dict(info, rows={"from": kept[rows["from"]], "to": kept[rows["to"]]})
-
-    @api.model
-    def _crm_vn_duplicate_import_warnings(self, loaded_rows):
-        partners = self.browse([partner_id for partner_id, _info in loaded_rows])
-        warnings = []
-        for partner, (_partner_id, info) in zip(partners, loaded_rows, strict=True):
-            duplicates = partner.duplicate_partner_ids
-            if duplicates:
-                warnings.append(dict(info, type="warning", message=self.env._(
-                    "%(name)s has the same phone, email or tax code as existing customer(s) "
-                    "%(existing)s.", name=partner.display_name,
-                    existing=", ".join(duplicates.mapped("display_name")))))
-            if partner.crm_vn_duplicate_owner_note:
-                warnings.append(dict(info, type="warning", message=self.env._(
-                    "%(name)s has the same phone, email or tax code as a customer looked "
-                    "after by %(owner)s: ask for that customer instead of keeping two.",
-                    name=partner.display_name, owner=partner.crm_vn_duplicate_owner_note)))
-        return warnings

@@ -101,7 +101,7 @@ class TestImport(CrmVnCommon):
         imported = self.env["res.partner"].browse(result["ids"])
         self.assertEqual(imported.mapped("name"), ["Phạm Hùng", "Đỗ Mai", "Nguyễn Văn An"])
         self.assertEqual(imported[:2].mapped("mobile"), ["+84 987 111 222", "+84 977 333 444"])
-        skipped = [m for m in result["messages"] if m["message"].startswith("Row 2 skipped")]
+        skipped = [m for m in result["messages"] if m["message"].startswith("Line 3 skipped")]
         self.assertEqual(len(skipped), 1)
         duplicate = [m for m in result["messages"] if "same phone" in m["message"]]
         self.assertEqual(duplicate[0]["rows"]["from"], 3, "the duplicate is on the 4th line")
