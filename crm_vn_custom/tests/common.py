@@ -1,4 +1,18 @@
+import json
+
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools import mute_logger
+
+
+def call_kw(case, model, method, *args, **kwargs):
+    """Call a model method over JSON-RPC as the user ``case`` (an HttpCase) authenticated,
+    as a script, a spreadsheet connector or a browser console would; returns the response."""
+    payload = {"jsonrpc": "2.0", "method": "call", "id": 1,
+               "params": {"model": model, "method": method, "args": list(args),
+                          "kwargs": kwargs}}
+    with mute_logger("odoo.http"):
+        return case.url_open("/web/dataset/call_kw", data=json.dumps(payload),
+                             headers={"Content-Type": "application/json"})
 
 
 class CrmVnCommon(TransactionCase):

@@ -1,11 +1,10 @@
-import json
 from pathlib import Path
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools import mute_logger
 
 from .access_matrix import INTERNAL_MODELS, METHODS, MODELS, POSITIONS, render_markdown
+from .common import call_kw
 from .test_access import build_staff
 
 README = Path(__file__).parents[2] / "README.md"
@@ -161,13 +160,7 @@ class TestAccessMatrix(HttpCase):
         user = self.current_user
         kwargs["context"] = {"allowed_company_ids": user.company_ids.ids,
                              "disable_cancel_warning": True}
-        payload = {"jsonrpc": "2.0", "method": "call", "id": 1,
-                   "params": {"model": model, "method": method, "args": list(args),
-                              "kwargs": kwargs}}
-        with mute_logger("odoo.http"):
-            reply = self.url_open("/web/dataset/call_kw", data=json.dumps(payload),
-                                  headers={"Content-Type": "application/json"}).json()
-        return reply
+        return call_kw(self, model, method, *args, **kwargs).json()
 
     def _allowed(self, reply):
         error = reply.get("error")

@@ -4,7 +4,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .common import CrmVnCommon
+from .common import CrmVnCommon, call_kw
 from .test_access import build_staff
 
 HIDDEN_MOBILE = "0905 123 456"
@@ -172,11 +172,7 @@ class TestDuplicatesAcrossStaffRpc(HttpCase):
         hidden_customer(cls)
 
     def _call(self, model, method, *args, **kwargs):
-        payload = {"jsonrpc": "2.0", "method": "call", "id": 1,
-                   "params": {"model": model, "method": method, "args": list(args),
-                              "kwargs": kwargs}}
-        response = self.url_open("/web/dataset/call_kw", data=json.dumps(payload),
-                                 headers={"Content-Type": "application/json"})
+        response = call_kw(self, model, method, *args, **kwargs)
         return response.text, response.json()
 
     @mute_logger("odoo.http")

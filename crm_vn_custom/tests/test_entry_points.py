@@ -1,10 +1,9 @@
-import json
 from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools import mute_logger
 
+from .common import call_kw
 from .test_access import build_staff
 
 ACCESS_ERROR = "odoo.exceptions.AccessError"
@@ -46,12 +45,7 @@ class TestEntryPointsCheckTheCaller(HttpCase):
 
     def _call(self, model, method, *args, **kwargs):
         kwargs.setdefault("context", {"allowed_company_ids": self.env.user.company_ids.ids})
-        payload = {"jsonrpc": "2.0", "method": "call", "id": 1,
-                   "params": {"model": model, "method": method, "args": list(args),
-                              "kwargs": kwargs}}
-        with mute_logger("odoo.http"):
-            reply = self.url_open("/web/dataset/call_kw", data=json.dumps(payload),
-                                  headers={"Content-Type": "application/json"}).json()
+        reply = call_kw(self, model, method, *args, **kwargs).json()
         return reply.get("result", reply.get("error", {}).get("data", {}).get("name"))
 
     def _login(self, user):

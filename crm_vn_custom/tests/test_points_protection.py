@@ -1,8 +1,8 @@
-import json
 
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from .common import call_kw
 from .test_loyalty import LoyaltyCommon
 
 ACCESS_ERROR = "odoo.exceptions.AccessError"
@@ -39,21 +39,13 @@ class TestPointsAndTiersProtected(LoyaltyCommon, HttpCase):
         self.order._update_programs_and_rewards()  # what the quotation will earn
 
     def _call(self, model, method, *args, **kwargs):
-        payload = {"jsonrpc": "2.0", "method": "call", "id": 1,
-                   "params": {"model": model, "method": method, "args": list(args),
-                              "kwargs": {"context": {"allowed_company_ids": self.company.ids},
-                                         **kwargs}}}
-        reply = self.url_open("/web/dataset/call_kw", data=json.dumps(payload),
-                              headers={"Content-Type": "application/json"}).json()
+        reply = call_kw(self, model, method, *args, **kwargs,
+                        context={"allowed_company_ids": self.company.ids}).json()
         return reply["error"]["data"]["name"] if "error" in reply else "ok"
 
     def _cancel(self, order_id):
-        payload = {"jsonrpc": "2.0", "method": "call", "id": 1,
-                   "params": {"model": "sale.order", "method": "action_cancel",
-                              "args": [[order_id]],
-                              "kwargs": {"context": {"disable_cancel_warning": True}}}}
-        return self.url_open("/web/dataset/call_kw", data=json.dumps(payload),
-                             headers={"Content-Type": "application/json"}).json()
+        return call_kw(self, "sale.order", "action_cancel", [order_id],
+                       context={"disable_cancel_warning": True}).json()
 
     def _attempts(self):
         """Every way around the screens, with what it would change."""
