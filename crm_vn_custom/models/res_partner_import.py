@@ -25,6 +25,8 @@ VIETNAMESE_HEADERS = {
     "quocgia": "country_id", "amlich": "lunar_birthday", "sinhnhatamlich": "lunar_birthday",
 }
 TEMPLATE = "/crm_vn_custom/static/xls/mau_nhap_khach_hang.csv"
+# How lists say whether a birthday is kept on the lunar calendar.
+LUNAR_VALUES = {"am": "1", "amlich": "1", "x": "1", "duong": "0", "duonglich": "0"}
 
 
 class ResPartner(models.Model):
@@ -42,6 +44,10 @@ class ResPartner(models.Model):
         if self.env.context.get("crm_vn_odoo_load"):
             return super().load(fields, data)
         skip = self.env.context.get("import_skip_invalid_rows")
+        if "lunar_birthday" in fields:
+            column = fields.index("lunar_birthday")
+            data = [[*line[:column], LUNAR_VALUES.get(vn_key(line[column]), line[column]),
+                     *line[column + 1:]] for line in data]
         own_errors = self._crm_vn_check_rows(fields, data)
         rows = [row for row in range(len(data)) if row not in own_errors]
         with self.env.cr.savepoint(flush=True) as savepoint:

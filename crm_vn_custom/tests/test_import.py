@@ -55,6 +55,10 @@ class TestCustomerListImport(CrmVnCommon):
                                      if m.startswith(f"Line {line}:") and text in m], messages)
         self.assertFalse(self.env["res.partner"].search(
             [("name", "in", ["Lê Thị Tốt", "Đỗ Văn Tốt"])]), "nothing half-imported")
+        result = self._import(header, [rows[0], rows[4], ["Hồ Dương", "0912 100 007", "", "",
+                                                          "", "dương"]])
+        self.assertEqual(self.env["res.partner"].browse(result["ids"]).mapped("lunar_birthday"),
+                         [False, True, False], "âm: lunar birthday; dương: solar")
 
     def test_skipping_imports_the_good_rows_and_lists_the_others(self):
         header = ["Tên khách hàng", "Số điện thoại", "Tỉnh/Thành", "Ngày sinh"]
