@@ -2,6 +2,7 @@ from . import crm_vn_phone_mixin
 from . import crm_vn_protected_data_mixin
 from . import crm_vn_audit_log
 from . import crm_vn_calendar
+from . import crm_vn_concepts
 from . import mail_activity_plan
 from . import mail_activity_plan_template
 from . import mail_activity

@@ -2,7 +2,7 @@ import logging
 from datetime import date, timedelta
 
 from odoo import api, fields, models
-from odoo.tools import split_every
+from odoo.tools import SQL, split_every
 
 from .mail_activity_plan_template import EVENT_MODELS
 
@@ -133,7 +133,8 @@ class CrmVnCareEngine(models.AbstractModel):
         if tiers:
             allowed = allowed.filtered(lambda p: p.tier_id in tiers)
         if segment and allowed:
-            allowed = allowed.filtered_domain(segment._get_partner_domain())
+            # Whoever triggered the step: membership does not depend on what they may read.
+            allowed = allowed.sudo().filtered_domain(segment._get_partner_domain())
         return [item for item in items if item[1] and item[1] in allowed]
 
     # ------------------------------------------------------------------ dates
@@ -180,14 +181,20 @@ class CrmVnCareEngine(models.AbstractModel):
         return due_day + (due_day - step._get_date_deadline(due_day))
 
     @api.model
+    def _customers_domain(self, company):
+        """The customers of ``company`` (of all companies when empty), as a domain on the
+        SQL definition (crm.vn.concepts): each candidate is checked through the order
+        indexes, where the equivalent ORM domain would read all confirmed orders."""
+        customers = self.env["crm.vn.concepts"]._customer_sql("customer", company)
+        return [("id", "in", SQL("(SELECT customer.id FROM res_partner customer WHERE %s)",
+                                 customers))]
+
+    @api.model
     def _due_customers(self, step, day):
         """(customers, occasion) pairs for a date step on the occasion ``day``."""
         Partner = self.env["res.partner"].sudo()
         trigger = step.crm_vn_trigger
-        company = step.plan_id.company_id
-        base = [("parent_id", "=", False), "|", ("customer_rank", ">", 0), ("tier_id", "!=", False)]
-        if company:
-            base += [("company_id", "in", [company.id, False])]
+        base = self._customers_domain(step.plan_id.company_id)
         calendar = self.env["crm.vn.calendar"]
         if trigger in ("after_purchase", "no_purchase"):
             # A follow-up and a win-back both count from the last purchase; a new order
@@ -221,8 +228,7 @@ class CrmVnCareEngine(models.AbstractModel):
         for company in self.env["res.company"].sudo().search(
                 [("crm_vn_care_escalation_days", ">", 0)]):
             limit = today - timedelta(days=company.crm_vn_care_escalation_days)
-            overdue = Partner.search([
-                ("company_id", "in", [company.id, False]), ("parent_id", "=", False),
+            overdue = Partner.search(self._customers_domain(company) + [
                 ("next_care_date", "<", limit), ("user_id", "!=", False)])
             for partner in overdue.filtered(
                     lambda p: p.crm_vn_care_escalated_for != p.next_care_date):

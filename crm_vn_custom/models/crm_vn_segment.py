@@ -51,13 +51,12 @@ class CrmVnSegment(models.Model):
                     name=segment.name, min=segment.age_min, max=segment.age_max))
 
     def _get_partner_domain(self):
-        """Customers (companies and individuals, not their contacts nor staff) matching
-        every filter set on the segment. Other features extend it with their own filters."""
+        """Customers of the segment's company (of any company for a shared segment; see
+        crm.vn.concepts) matching every filter set on the segment. Other features extend it
+        with their own filters."""
         self.ensure_one()
         Partner = self.env["res.partner"]
-        domain = [("parent_id", "=", False), ("user_ids", "=", False)]
-        if self.company_id:
-            domain.append(("company_id", "in", [False, self.company_id.id]))
+        domain = self.env["crm.vn.concepts"]._customer_domain(self.company_id)
         if self.state_ids:
             domain.append(("province_id", "in", self.state_ids.ids))
         if self.age_min or self.age_max:

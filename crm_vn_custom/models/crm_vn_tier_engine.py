@@ -4,6 +4,7 @@ from datetime import datetime, time, timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
 
 _logger = logging.getLogger(__name__)
@@ -15,53 +16,33 @@ TIER_FIELDS = [
     "first_order_date", "last_order_date", "last_interaction_date", "next_care_date",
 ]
 
-# Customers are commercial entities that bought (an order of theirs or of one of their
-# contacts), are marked as customers, or hold a tier.
-CUSTOMER_WHERE = """
-    p.id = p.commercial_partner_id
-    AND (p.customer_rank > 0 OR p.tier_id IS NOT NULL OR EXISTS (
-        SELECT 1 FROM sale_order so JOIN res_partner c ON c.id = so.partner_id
-         WHERE c.commercial_partner_id = p.id AND so.state = 'sale'))
-    AND (%(company)s IS NULL OR p.company_id = %(company)s
-         OR (%(is_main)s AND p.company_id IS NULL))
-"""
-
 RFM_FIELDS = ["rfm_recency", "rfm_frequency", "rfm_monetary", "rfm_segment",
               "relationship_kind"]
 
 # Each customer's orders, refunds and points are looked up through the partner, order,
 # invoice and card indexes (LATERAL): joined as a whole, PostgreSQL scanned all the
 # company's orders and cards at every batch, so that a night's work grew with the square
-# of the base.
+# of the base. The orders and refunds are crm.vn.concepts' row sources, which PostgreSQL
+# flattens into the same index look-ups.
 STATS_QUERY = """
     SELECT b.pid, COALESCE(o.revenue, 0) - COALESCE(r.amount, 0), o.order_count,
-           o.first_order, o.last_order, COALESCE(pt.issued, 0)
+           o.first_order, o.last_order, COALESCE(pt.points, 0)
       FROM unnest(%(pids)s::int[]) AS b(pid)
 CROSS JOIN LATERAL (
-        SELECT SUM(so.amount_untaxed / NULLIF(so.currency_rate, 0))
-                   FILTER (WHERE so.date_order >= %(cutoff)s) AS revenue,
+        SELECT SUM(so.amount) FILTER (WHERE so.date_order >= %(cutoff)s) AS revenue,
                COUNT(*) FILTER (WHERE so.date_order >= %(cutoff)s) AS order_count,
-               MIN(so.date_order)::date AS first_order, MAX(so.date_order)::date AS last_order
-          FROM res_partner p
-          JOIN sale_order so ON so.partner_id = p.id
-         WHERE p.commercial_partner_id = b.pid AND so.state = 'sale'
-           AND so.company_id = %(company)s
+               (%(first_purchase)s)::date AS first_order, MAX(so.date_order)::date AS last_order
+          FROM (%(orders)s) so
+         WHERE so.partner_id = b.pid AND so.company_id = %(company)s
        ) o
 CROSS JOIN LATERAL (
-        SELECT SUM(-am.amount_untaxed_signed) AS amount
-          FROM res_partner p
-          JOIN account_move am ON am.partner_id = p.id
-         WHERE p.commercial_partner_id = b.pid AND am.move_type = 'out_refund'
-           AND am.state = 'posted' AND am.company_id = %(company)s
-           AND am.invoice_date >= %(cutoff)s::date
+        SELECT SUM(rf.amount) AS amount
+          FROM (%(refunds)s) rf
+         WHERE rf.partner_id = b.pid AND rf.company_id = %(company)s
+           AND rf.invoice_date >= %(cutoff)s::date
        ) r
 CROSS JOIN LATERAL (
-        -- Qualifying points: what orders earned before the tier multiplier; bonuses,
-        -- manual adjustments and expiries do not qualify. Lines of other programmes
-        -- (kind unset) count as they were issued.
-        SELECT SUM(CASE WHEN h.crm_vn_kind IN ('earning', 'edit', 'refund')
-                        THEN h.crm_vn_base_points
-                        WHEN h.crm_vn_kind IS NULL THEN h.issued ELSE 0 END) AS issued
+        SELECT SUM(%(qualifying)s) AS points
           FROM res_partner p
           JOIN loyalty_card lc ON lc.partner_id = p.id
           JOIN loyalty_program lp ON lp.id = lc.program_id
@@ -84,9 +65,7 @@ UPDATE_QUERY = """
                v.revenue, v.order_count, v.points, %(currency)s::int AS currency_id,
                v.first_order, v.last_order,
                GREATEST(p.last_interaction_date, v.last_order) AS last_interaction,
-               CASE WHEN t.id IS NOT NULL
-                    THEN GREATEST(p.last_interaction_date, v.last_order)
-                         + t.contact_interval_days END AS next_care
+               %(next_care)s AS next_care
           FROM unnest(%(pids)s::int[], %(tiers)s::int[], %(since)s::date[], %(grace)s::date[],
                       %(overrides)s::int[], %(revenues)s::numeric[], %(counts)s::int[],
                       %(firsts)s::date[], %(lasts)s::date[], %(points)s::numeric[])
@@ -145,7 +124,7 @@ RFM_UPDATE = """
     WITH scope AS (
         SELECT id, last_order_date, first_order_date, tier_order_count, tier_revenue
           FROM res_partner p
-         WHERE """ + CUSTOMER_WHERE + """
+         WHERE %(customers)s
     ), scored AS (
         SELECT id, first_order_date, last_order_date, tier_order_count,
                CEIL(5 * CUME_DIST() OVER (ORDER BY last_order_date))::int AS r,
@@ -238,19 +217,28 @@ class CrmVnTierEngine(models.AbstractModel):
         return changes
 
     @api.model
+    def _tiered_by_sql(self, company=None):
+        """Condition on the partner ``p``: a customer (crm.vn.concepts) that ``company``
+        tiers, i.e. of its own or, for the main company, shared by all companies; any
+        customer without a company."""
+        customers = self.env["crm.vn.concepts"]._customer_sql("p", company)
+        if not company:
+            return customers
+        own = SQL("p.company_id = %s", company.id)
+        if company == self._main_company():
+            own = SQL("(%s OR p.company_id IS NULL)", own)
+        return SQL("%s AND %s", customers, own)
+
+    @api.model
     def _customers_of(self, company=None, after_id=0, limit=None, count=False):
         """Ids (or their number) of the customers of ``company``, or of all, by id."""
-        self.env["res.partner"].flush_model()
-        self.env["sale.order"].flush_model(["state", "partner_id"])
-        select = "count(*)" if count else "p.id"
-        query = f"SELECT {select} FROM res_partner p WHERE p.id > %(after)s AND {CUSTOMER_WHERE}"
+        query = SQL("SELECT %s FROM res_partner p WHERE p.id > %s AND %s",
+                    SQL("count(*)") if count else SQL("p.id"), after_id,
+                    self._tiered_by_sql(company))
         if not count:
-            query += " ORDER BY p.id" + (" LIMIT %(limit)s" if limit else "")
-        self.env.cr.execute(query, {
-            "after": after_id, "limit": limit, "company": company.id if company else None,
-            "is_main": bool(company) and company == self._main_company(),
-        })
-        rows = self.env.cr.fetchall()
+            query = SQL("%s ORDER BY p.id %s", query,
+                        SQL("LIMIT %s", limit) if limit else SQL())
+        rows = self.env.execute_query(query)
         return rows[0][0] if count else [row[0] for row in rows]
 
     @api.model
@@ -271,9 +259,15 @@ class CrmVnTierEngine(models.AbstractModel):
         self.env["loyalty.history"].flush_model(
             ["card_id", "issued", "crm_vn_kind", "crm_vn_base_points"])
         self.env["loyalty.card"].flush_model(["program_id", "partner_id"])
-        self.env.cr.execute(STATS_QUERY, {
-            "cutoff": self._window_cutoff(company), "company": company.id, "pids": partner_ids})
-        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        concepts = self.env["crm.vn.concepts"]
+        rows = self.env.execute_query(SQL(
+            STATS_QUERY, cutoff=self._window_cutoff(company), company=company.id,
+            pids=partner_ids, orders=concepts._confirmed_orders_sql(),
+            # The first purchase of this customer in this company: its own orders only.
+            first_purchase=concepts._first_purchase_sql("so"),
+            refunds=concepts._posted_refunds_sql(),
+            qualifying=concepts._points_sql("h", "qualifying")))
+        return {row[0]: row[1:] for row in rows}
 
     @api.model
     def _tiers_by_rank(self, company):
@@ -331,9 +325,11 @@ class CrmVnTierEngine(models.AbstractModel):
                                             points),
                                   strict=True):
                 columns[key].append(value)
-        self.env.cr.execute(UPDATE_QUERY, dict(
-            columns, currency=company.currency_id.id, uid=self.env.uid,
-            now=fields.Datetime.now()))
+        next_care = self.env["crm.vn.concepts"]._next_care_date_sql(
+            SQL("GREATEST(p.last_interaction_date, v.last_order)"), "t")
+        self.env.execute_query(SQL(
+            UPDATE_QUERY, **columns, currency=company.currency_id.id, uid=self.env.uid,
+            now=fields.Datetime.now(), next_care=next_care))
         self.env["res.partner"].invalidate_model(TIER_FIELDS)
         self._log_changes(company, changes, orders)
         return changes
@@ -401,13 +397,10 @@ class CrmVnTierEngine(models.AbstractModel):
         in one statement: quantiles need the whole customer base at once."""
         today = fields.Date.context_today(self)
         self.env["res.partner"].flush_model()
-        self.env.cr.execute(RFM_UPDATE, {
-            "company": company.id,
-            "is_main": company == self._main_company(),
-            "new_since": today - timedelta(days=90),
-            "current_since": today - timedelta(days=180),
-            "loyal_before": today - timedelta(days=365),
-        })
+        self.env.execute_query(SQL(
+            RFM_UPDATE, customers=self._tiered_by_sql(company),
+            new_since=today - timedelta(days=90), current_since=today - timedelta(days=180),
+            loyal_before=today - timedelta(days=365)))
         self.env["res.partner"].invalidate_model(RFM_FIELDS)
 
     # ------------------------------------------------------------------- cron

@@ -72,11 +72,12 @@ class LoyaltyHistory(models.Model):
     def _crm_vn_set_expiry(self):
         """Earnings and bonuses of a loyalty programme expire after the company's
         validity; other lines (debts, corrections) never expire."""
+        issued = self.env["crm.vn.concepts"]._points_kinds("issued")
         for line in self:
             months = line.card_id.company_id.crm_vn_points_validity_months or (
                 self.env.company.crm_vn_points_validity_months)
             if (line.card_id.program_id.program_type == "loyalty" and months
                     and not line.crm_vn_expiry_date
-                    and line.crm_vn_kind in (False, "earning", "bonus", "adjustment", "edit")):
+                    and line.crm_vn_kind in issued):
                 line.sudo().crm_vn_expiry_date = fields.Date.context_today(line) + relativedelta(
                     months=months)

@@ -145,6 +145,17 @@ class ResPartner(models.Model):
         search="_search_is_target",
         groups="sales_team.group_sale_salesman",
     )
+    # Who is a customer (crm.vn.concepts): the partner and its contacts and addresses,
+    # archived ones too, whose orders count for it.
+    crm_vn_member_ids = fields.One2many(
+        "res.partner", "commercial_partner_id", string="Commercial Entity Members",
+        context={"active_test": False})
+    crm_vn_is_customer = fields.Boolean(
+        string="Is a Customer", compute="_compute_crm_vn_is_customer",
+        search="_search_crm_vn_is_customer",
+        help="A company, or a person without a company, that bought from one of your "
+        "companies (a confirmed order of it or of its contacts), was invoiced or holds a "
+        "tier; not the company's own staff.")
 
     # Customer tier (hạng khách hàng): written in batches by crm.vn.tier.engine, shared
     # by the commercial entity and its contacts.
@@ -334,11 +345,11 @@ class ResPartner(models.Model):
 
     @api.depends("last_interaction_date", "tier_id.contact_interval_days")
     def _compute_next_care_date(self):
-        # Mirrored in crm.vn.tier.engine's UPDATE for batch recomputation.
+        # The tier engine writes it in SQL with the same rule (crm.vn.concepts).
+        concepts = self.env["crm.vn.concepts"]
         for partner in self:
-            partner.next_care_date = partner.tier_id and partner.last_interaction_date and (
-                partner.last_interaction_date
-                + relativedelta(days=partner.tier_id.contact_interval_days))
+            partner.next_care_date = concepts._next_care_date(
+                partner.last_interaction_date, partner.tier_id)
 
     def _compute_care_overdue(self):
         today = fields.Date.context_today(self)
@@ -592,8 +603,10 @@ class ResPartner(models.Model):
     def _compute_segment_ids(self):
         segments = self.env["crm.vn.segment"].search([])
         for partner in self:
+            # Membership is a fact, whatever orders the user may read (see
+            # crm.vn.concepts._customer_domain).
             partner.segment_ids = segments.filtered(
-                lambda seg, p=partner: p.filtered_domain(seg._get_partner_domain()))
+                lambda seg, p=partner: p.sudo().filtered_domain(seg._get_partner_domain()))
             partner.is_target = bool(partner.segment_ids)
 
     def _search_is_target(self, operator, value):
@@ -603,3 +616,18 @@ class ResPartner(models.Model):
         domain = expression.OR([seg._get_partner_domain() for seg in segments])
         positive = (operator == "=") == value
         return domain if positive else ["!", *domain]
+
+    @api.depends_context("allowed_company_ids")
+    def _compute_crm_vn_is_customer(self):
+        # Whoever asks: being a customer does not depend on which orders one may read.
+        domain = self.env["crm.vn.concepts"]._customer_domain(self.env.companies)
+        customers = self.sudo().filtered_domain(domain)
+        for partner in self:
+            partner.crm_vn_is_customer = partner in customers
+
+    def _search_crm_vn_is_customer(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise ValidationError(self.env._("Unsupported search on customers."))
+        domain = self.env["crm.vn.concepts"]._customer_domain(self.env.companies)
+        customers = self.sudo().with_context(active_test=False)._search(domain)
+        return [("id", "in" if (operator == "=") == value else "not in", customers)]

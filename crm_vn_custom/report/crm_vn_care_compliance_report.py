@@ -1,6 +1,5 @@
 from odoo import fields, models
-
-from .report_sql import USER_TEAM
+from odoo.tools import SQL
 
 COMPLIANCE_STATES = [
     ("on_time", "Done on Time"),
@@ -38,9 +37,8 @@ class CrmVnCareComplianceReport(models.Model):
 
     @property
     def _table_query(self):
-        return f"""
-            WITH {USER_TEAM},
-            step AS (
+        return SQL("""
+            WITH step AS (
                 SELECT o.*,
                        CASE WHEN o.date_done IS NOT NULL AND o.date_done <= o.date_deadline
                                  THEN 'on_time'
@@ -52,7 +50,7 @@ class CrmVnCareComplianceReport(models.Model):
                  WHERE o.date_deadline IS NOT NULL
             )
             SELECT s.id, s.template_id AS step_id, t.plan_id, cp.id AS partner_id,
-                   cp.company_id, s.user_id, ut.team_id, cp.tier_id,
+                   cp.company_id, s.user_id, %s AS team_id, cp.tier_id,
                    s.date AS date_scheduled, s.date_deadline, s.date_done, s.state,
                    CASE s.state WHEN 'on_time' THEN 100.0
                                 WHEN 'late' THEN 0.0 WHEN 'overdue' THEN 0.0 END
@@ -64,5 +62,4 @@ class CrmVnCareComplianceReport(models.Model):
               JOIN mail_activity_plan_template t ON t.id = s.template_id
          LEFT JOIN res_partner p ON p.id = s.partner_id
          LEFT JOIN res_partner cp ON cp.id = p.commercial_partner_id
-         LEFT JOIN user_team ut ON ut.user_id = s.user_id
-        """
+        """, self.env["crm.vn.concepts"]._salesperson_team_sql(SQL("s.user_id")))

@@ -1,6 +1,5 @@
 from odoo import fields, models
-
-from .report_sql import CONFIRMED_ORDERS, USER_TEAM
+from odoo.tools import SQL
 
 
 class CrmVnCohortReport(models.Model):
@@ -28,19 +27,22 @@ class CrmVnCohortReport(models.Model):
 
     @property
     def _table_query(self):
-        return f"""
-            WITH {USER_TEAM}, {CONFIRMED_ORDERS},
+        concepts = self.env["crm.vn.concepts"]
+        return SQL("""
+            WITH confirmed_order AS (%(orders)s),
             bought_in AS (
                 SELECT DISTINCT partner_id, company_id,
                        date_trunc('month', date_order)::date AS month
                   FROM confirmed_order
             ), cohort AS (
-                SELECT partner_id, company_id, MIN(month) AS cohort_month, MAX(month) AS last_month
-                  FROM bought_in
+                SELECT partner_id, company_id,
+                       date_trunc('month', %(first_purchase)s)::date AS cohort_month,
+                       date_trunc('month', MAX(date_order))::date AS last_month
+                  FROM confirmed_order
               GROUP BY partner_id, company_id
             )
             SELECT ROW_NUMBER() OVER (ORDER BY c.partner_id, c.company_id, period.month) AS id,
-                   c.partner_id, c.company_id, p.user_id, ut.team_id, p.tier_id,
+                   c.partner_id, c.company_id, p.user_id, %(team)s AS team_id, p.tier_id,
                    c.cohort_month, period.month::date AS month,
                    (12 * (date_part('year', period.month) - date_part('year', c.cohort_month))
                     + date_part('month', period.month) - date_part('month', c.cohort_month)
@@ -49,11 +51,13 @@ class CrmVnCohortReport(models.Model):
                    CASE WHEN b.partner_id IS NOT NULL THEN 100.0 ELSE 0.0 END AS retention_rate,
                    CASE WHEN period.month > c.last_month THEN 100.0 ELSE 0.0 END AS churn_rate
               FROM cohort c
-              JOIN res_partner p ON p.id = c.partner_id
+              JOIN res_partner p ON p.id = c.partner_id AND %(customers)s
         CROSS JOIN LATERAL generate_series(
                        c.cohort_month, date_trunc('month', CURRENT_DATE)::date, interval '1 month'
                    ) AS period(month)
          LEFT JOIN bought_in b ON b.partner_id = c.partner_id AND b.company_id = c.company_id
                               AND b.month = period.month
-         LEFT JOIN user_team ut ON ut.user_id = p.user_id
-        """
+        """, orders=concepts._confirmed_orders_sql(),
+            first_purchase=concepts._first_purchase_sql("confirmed_order"),
+            customers=concepts._customer_sql("p"),
+            team=concepts._salesperson_team_sql(SQL("p.user_id")))

@@ -1,7 +1,8 @@
 from odoo import fields, models
+from odoo.tools import SQL
 
 from ..models.res_partner import AGE_GROUPS, RELATIONSHIP_KINDS, RFM_SEGMENTS
-from .report_sql import CONFIRMED_ORDERS, USER_TEAM, age_group_sql
+from .report_sql import age_group_sql
 
 
 class CrmVnCustomerReport(models.Model):
@@ -46,35 +47,32 @@ class CrmVnCustomerReport(models.Model):
 
     @property
     def _table_query(self):
-        return f"""
-            WITH {USER_TEAM}, {CONFIRMED_ORDERS},
+        concepts = self.env["crm.vn.concepts"]
+        return SQL("""
+            WITH confirmed_order AS (%(orders)s),
             bought AS (
                 SELECT partner_id, company_id, COUNT(*) AS order_count, SUM(amount) AS revenue,
-                       MIN(date_order) AS first_order, MAX(date_order) AS last_order
+                       %(first_purchase)s AS first_order, MAX(date_order) AS last_order
                   FROM confirmed_order
               GROUP BY partner_id, company_id
             ), refunded AS (
-                SELECT cp.commercial_partner_id AS partner_id, am.company_id,
-                       SUM(-am.amount_untaxed_signed) AS amount
-                  FROM account_move am
-                  JOIN res_partner cp ON cp.id = am.partner_id
-                 WHERE am.move_type = 'out_refund' AND am.state = 'posted'
-              GROUP BY cp.commercial_partner_id, am.company_id
+                SELECT partner_id, company_id, SUM(amount) AS amount
+                  FROM (%(refunds)s) refund
+              GROUP BY partner_id, company_id
             ), customer AS (
                 SELECT p.id, p.company_id, p.user_id, p.tier_id, p.rfm_segment, p.province_id,
                        p.birthday, p.gender, p.relationship_kind, b.company_id AS sold_by,
                        b.order_count, b.revenue, b.first_order, b.last_order
                   FROM res_partner p
              LEFT JOIN bought b ON b.partner_id = p.id
-                 WHERE p.id = p.commercial_partner_id AND p.active
-                   AND (p.customer_rank > 0 OR p.tier_id IS NOT NULL OR b.partner_id IS NOT NULL)
+                 WHERE %(customers)s
             )
             SELECT ROW_NUMBER() OVER (ORDER BY c.id, c.sold_by) AS id,
                    c.id AS partner_id,
                    COALESCE(c.sold_by, c.company_id) AS company_id,
                    company.currency_id,
-                   c.user_id, ut.team_id, c.tier_id, c.rfm_segment, c.province_id,
-                   {age_group_sql("c.birthday")} AS age_group,
+                   c.user_id, %(team)s AS team_id, c.tier_id, c.rfm_segment, c.province_id,
+                   %(age_group)s AS age_group,
                    c.gender, c.relationship_kind,
                    date_trunc('month', c.first_order)::date AS cohort_month,
                    c.last_order::date AS last_order_date,
@@ -91,5 +89,8 @@ class CrmVnCustomerReport(models.Model):
               FROM customer c
          LEFT JOIN res_company company ON company.id = COALESCE(c.sold_by, c.company_id)
          LEFT JOIN refunded r ON r.partner_id = c.id AND r.company_id = c.sold_by
-         LEFT JOIN user_team ut ON ut.user_id = c.user_id
-        """
+        """, orders=concepts._confirmed_orders_sql(),
+            first_purchase=concepts._first_purchase_sql("confirmed_order"),
+            refunds=concepts._posted_refunds_sql(), customers=concepts._customer_sql("p"),
+            team=concepts._salesperson_team_sql(SQL("c.user_id")),
+            age_group=age_group_sql("c.birthday"))

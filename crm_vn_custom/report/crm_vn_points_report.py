@@ -1,11 +1,5 @@
 from odoo import fields, models
-
-from .report_sql import USER_TEAM
-
-# What each kind of points history line means for the report (see loyalty.history).
-ISSUED_KINDS = "('earning', 'bonus', 'adjustment', 'edit')"
-REDEEMED_KINDS = "('earning', 'edit')"
-TAKEN_BACK_KINDS = "('refund', 'adjustment')"
+from odoo.tools import SQL
 
 
 class CrmVnPointsReport(models.Model):
@@ -33,23 +27,19 @@ class CrmVnPointsReport(models.Model):
 
     @property
     def _table_query(self):
-        kind = "COALESCE(h.crm_vn_kind, 'earning')"
-        return f"""
-            WITH {USER_TEAM}
+        concepts = self.env["crm.vn.concepts"]
+        return SQL("""
             SELECT h.id, h.create_date::date AS date, cp.id AS partner_id, card.program_id,
                    card.company_id,
-                   cp.user_id, ut.team_id, cp.tier_id, h.crm_vn_kind AS kind,
-                   CASE WHEN {kind} IN {ISSUED_KINDS} THEN h.issued ELSE 0 END AS points_issued,
-                   CASE WHEN {kind} IN {REDEEMED_KINDS} THEN h.used ELSE 0 END
-                       AS points_redeemed,
-                   CASE WHEN {kind} = 'expiry' THEN h.used ELSE 0 END AS points_expired,
-                   CASE WHEN {kind} IN {TAKEN_BACK_KINDS} THEN h.used ELSE 0 END
-                       AS points_taken_back
+                   cp.user_id, %(team)s AS team_id, cp.tier_id, h.crm_vn_kind AS kind,
+                   %(issued)s AS points_issued, %(redeemed)s AS points_redeemed,
+                   %(expired)s AS points_expired, %(taken_back)s AS points_taken_back
               FROM loyalty_history h
               JOIN loyalty_card card ON card.id = h.card_id
               JOIN loyalty_program program ON program.id = card.program_id
                                           AND program.program_type = 'loyalty'
          LEFT JOIN res_partner p ON p.id = card.partner_id
          LEFT JOIN res_partner cp ON cp.id = p.commercial_partner_id
-         LEFT JOIN user_team ut ON ut.user_id = cp.user_id
-        """
+        """, team=concepts._salesperson_team_sql(SQL("cp.user_id")),
+            **{figure: concepts._points_sql("h", figure)
+               for figure in ("issued", "redeemed", "expired", "taken_back")})

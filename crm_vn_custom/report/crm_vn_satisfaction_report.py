@@ -1,6 +1,5 @@
 from odoo import fields, models
-
-from .report_sql import USER_TEAM
+from odoo.tools import SQL
 
 
 class CrmVnSatisfactionReport(models.Model):
@@ -32,10 +31,9 @@ class CrmVnSatisfactionReport(models.Model):
 
     @property
     def _table_query(self):
-        return f"""
-            WITH {USER_TEAM}
+        return SQL("""
             SELECT log.id, log.date, p.commercial_partner_id AS partner_id, log.company_id,
-                   log.user_id, ut.team_id,
+                   log.user_id, %s AS team_id,
                    cp.tier_id, log.channel_id,
                    log.satisfaction::int AS satisfaction,
                    CASE WHEN log.nps::int >= 9 THEN 'promoter'
@@ -48,5 +46,4 @@ class CrmVnSatisfactionReport(models.Model):
               FROM crm_vn_care_log log
               JOIN res_partner p ON p.id = log.partner_id
               JOIN res_partner cp ON cp.id = p.commercial_partner_id
-         LEFT JOIN user_team ut ON ut.user_id = log.user_id
-        """
+        """, self.env["crm.vn.concepts"]._salesperson_team_sql(SQL("log.user_id")))

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import SQL
 
 
 class SaleReport(models.Model):
@@ -20,19 +21,19 @@ class SaleReport(models.Model):
         return res
 
     def _from_sale(self):
-        # The month of each customer's first confirmed order, once for the whole view.
-        return super()._from_sale() + """
+        # The month of each customer's first purchase, once for the whole view; Odoo's
+        # query is text, so the fragment is rendered into it.
+        first_purchases = SQL(
+            "SELECT partner_id, company_id, date_trunc('month', date_order) AS month "
+            "FROM (%s) first_purchase", self.env["crm.vn.concepts"]._first_purchases_sql())
+        first_purchases = self.env.cr.mogrify(*first_purchases).decode(
+            self.env.cr.connection.encoding)
+        return super()._from_sale() + f"""
             JOIN res_partner commercial_partner
               ON commercial_partner.id = partner.commercial_partner_id
-            LEFT JOIN (
-                SELECT cp.commercial_partner_id AS partner_id, fo.company_id,
-                       date_trunc('month', MIN(fo.date_order)) AS month
-                  FROM sale_order fo
-                  JOIN res_partner cp ON cp.id = fo.partner_id
-                 WHERE fo.state = 'sale'
-              GROUP BY cp.commercial_partner_id, fo.company_id
-            ) crm_vn_first ON crm_vn_first.partner_id = partner.commercial_partner_id
-                          AND crm_vn_first.company_id = s.company_id"""
+            LEFT JOIN ({first_purchases}) crm_vn_first
+                   ON crm_vn_first.partner_id = partner.commercial_partner_id
+                  AND crm_vn_first.company_id = s.company_id"""
 
     def _group_by_sale(self):
         return super()._group_by_sale() + """,

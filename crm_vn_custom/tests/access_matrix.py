@@ -78,6 +78,7 @@ METHODS = {
 # entry points call as the server, and lines of the wizards above.
 INTERNAL_MODELS = {
     "crm.vn.calendar": "Vietnamese calendar helpers",
+    "crm.vn.concepts": "one definition of each business concept (customer, revenue...)",
     "crm.vn.care.engine": "runs the care steps for the events and crons",
     "crm.vn.demo.data": "builds the demo data at install",
     "crm.vn.phone.mixin": "phone number normalisation",

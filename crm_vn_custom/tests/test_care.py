@@ -169,6 +169,20 @@ class TestCareDates(CareCommon):
         self.assertEqual(mails.mapped("res_id"), solar.ids,
                          "the greeting email goes to the customer who has an address")
 
+    def test_a_buyer_not_yet_invoiced_nor_tiered_is_greeted(self):
+        self.member.min_order_count = 2  # one order gives no tier
+        buyer = self._customer("Chị Mua Lần Đầu", birthday=date(1990, 11, 23))
+        self._order(buyer, 2)
+        self.assertFalse(buyer.customer_rank or buyer.tier_id)
+        self._run_cron("2026-11-23")
+        self.assertEqual(len(self._activities(buyer, "care_step_birthday")), 1)
+        self._run_cron("2027-01-30")  # seven days before Tết 2027
+        self.assertEqual(len(self._activities(buyer, "care_step_tet")), 1)
+        prospect = self._customer("Chị Chưa Mua", birthday=date(1990, 11, 23))
+        self._run_cron("2027-11-23")
+        self.assertFalse(self._activities(prospect, "care_step_birthday"),
+                         "not a customer: never bought, invoiced nor tiered")
+
     def test_tet_and_mid_autumn_ahead_of_the_lunar_dates(self):
         customer = self._customer("Ông Tân", customer_rank=1)
         self._run_cron("2027-01-28")  # Tết is on 6 February 2027: not yet

@@ -142,19 +142,26 @@ class TestSegments(CrmVnCommon):
     def test_segment_count_matches_its_customers_and_marks_them_as_targets(self):
         today = fields.Date.today()
         facebook = self.env.ref("utm.utm_source_facebook")
+
+        def customer(name, **values):
+            return self._customer(name, customer_rank=1, source_id=facebook.id, **values)
+
         women_hanoi = [
-            self._customer("Chị Lan", gender="female", state_id=self.hanoi.id,
-                           birthday=today - relativedelta(years=30), source_id=facebook.id),
-            self._customer("Chị Hoa", gender="female", state_id=self.hanoi.id,
-                           birthday=today - relativedelta(years=41), source_id=facebook.id),
+            customer("Chị Lan", gender="female", state_id=self.hanoi.id,
+                     birthday=today - relativedelta(years=30)),
+            customer("Chị Hoa", gender="female", state_id=self.hanoi.id,
+                     birthday=today - relativedelta(years=41)),
         ]
         others = [
-            self._customer("Anh Nam", gender="male", state_id=self.hanoi.id,
+            customer("Anh Nam", gender="male", state_id=self.hanoi.id,
+                     birthday=today - relativedelta(years=30)),
+            customer("Chị Mai", gender="female", state_id=self.hcmc.id,
+                     birthday=today - relativedelta(years=30)),
+            customer("Bà Tư", gender="female", state_id=self.hanoi.id,
+                     birthday=today - relativedelta(years=60)),
+            # Matches every filter, but is no customer: never bought, invoiced nor tiered.
+            self._customer("Chị Ngân", gender="female", state_id=self.hanoi.id,
                            birthday=today - relativedelta(years=30), source_id=facebook.id),
-            self._customer("Chị Mai", gender="female", state_id=self.hcmc.id,
-                           birthday=today - relativedelta(years=30), source_id=facebook.id),
-            self._customer("Bà Tư", gender="female", state_id=self.hanoi.id,
-                           birthday=today - relativedelta(years=60), source_id=facebook.id),
         ]
         segment = self.env["crm.vn.segment"].create({
             "name": "Nữ 25–44 Hà Nội", "company_id": self.company.id, "gender": "female",
