@@ -65,6 +65,21 @@ class CrmVnTier(models.Model):
 
     partner_count = fields.Integer(string="Customers", compute="_compute_partner_count")
 
+    @api.model
+    def action_setup_company(self):
+        """The tiers list's button: customer care for the company the user works in."""
+        return self.env.company.action_crm_vn_setup_customer_care()
+
+    def copy_data(self, default=None):
+        # A tier copied to another company of the group cannot keep a pricelist of the
+        # first company.
+        vals_list = super().copy_data(default)
+        for tier, vals in zip(self, vals_list, strict=True):
+            company = self.env["res.company"].browse(vals.get("company_id"))
+            if tier.pricelist_id.company_id not in (company, self.env["res.company"]):
+                vals["pricelist_id"] = False
+        return vals_list
+
     _sql_constraints = [
         ("rank_company_uniq", "unique(company_id, rank)",
          "Two tiers of a company cannot have the same rank."),

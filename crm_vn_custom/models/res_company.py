@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import Command, fields, models
+from odoo.exceptions import AccessError, UserError
 
 
 class ResCompany(models.Model):
@@ -54,3 +55,41 @@ class ResCompany(models.Model):
         self.ensure_one()
         return self.crm_vn_points_expiry_template_id or self.env.ref(
             "crm_vn_custom.mail_template_points_expiry", raise_if_not_found=False)
+
+    def action_crm_vn_setup_customer_care(self):
+        """One click for a new company of the group: the main company's tiers (thresholds,
+        care standard, multipliers) copied to it, and a loyalty programme of its own."""
+        self.ensure_one()
+        user = self.env.user
+        if not (user.has_group("crm_vn_custom.group_crm_vn_admin") and self in user.company_ids):
+            raise AccessError(self.env._(
+                "Only customer care administrators of a company can set up its customer "
+                "care."))
+        Tier = self.env["crm.vn.tier"].sudo()
+        if Tier.search_count([("company_id", "=", self.id)]):
+            raise UserError(self.env._(
+                "%(company)s already has customer tiers: edit them under CRM › Configuration "
+                "› Customer Tiers.", company=self.name))
+        main = self.env.ref("base.main_company")
+        Tier.search([("company_id", "=", main.id)]).copy({"company_id": self.id})
+        if not self.crm_vn_loyalty_program_id:
+            self.sudo().crm_vn_loyalty_program_id = self._crm_vn_create_loyalty_program()
+        return True
+
+    def _crm_vn_create_loyalty_program(self):
+        # Tích điểm as Vietnamese shops do it: 1 point per 10,000 ₫, 100 points take
+        # 10,000 ₫ off an order; the same proportions in another currency's units.
+        vnd = self.currency_id == self.env.ref("base.VND")
+        return self.env["loyalty.program"].sudo().create({
+            "name": self.env._("Loyal Customers %(company)s", company=self.name),
+            "program_type": "loyalty", "trigger": "auto", "applies_on": "both",
+            "company_id": self.id, "currency_id": self.currency_id.id,
+            "portal_visible": True, "portal_point_name": self.env._("points"),
+            "rule_ids": [Command.clear(), Command.create({
+                "reward_point_mode": "money", "reward_point_amount": 0.0001 if vnd else 1,
+                "minimum_amount": 0})],
+            "reward_ids": [Command.clear(), Command.create({
+                "reward_type": "discount", "discount_mode": "per_point",
+                "discount": 100 if vnd else 0.01, "required_points": 100,
+                "discount_applicability": "order"})],
+        })

@@ -63,6 +63,8 @@ METHODS = {
     ("crm.vn.duplicate.reason", "action_confirm"): "-OTAA-",
     ("crm.vn.audit.log", "action_open_document"): "---AA-",
     ("crm.vn.tier", "action_open_partners"): "-AAAA-",
+    ("crm.vn.tier", "action_setup_company"): "----A-",
+    ("res.company", "action_crm_vn_setup_customer_care"): "----A-",
     ("crm.vn.segment", "action_open_partners"): "-AAAA-",
     ("crm.vn.dashboard", "retrieve_dashboard"): "-AAAAA",
     ("crm.vn.tier.override", "action_apply"): "----A-",

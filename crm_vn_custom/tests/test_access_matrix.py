@@ -73,6 +73,10 @@ class TestAccessMatrix(HttpCase):
                 groups="base.group_user,crm_vn_custom.group_crm_vn_care_manager",
                 company_id=other_company.id, company_ids=[Command.set(other_company.ids)]),
         }
+        # A company of the group without customer care yet, where the admin works too.
+        cls.setup_company = cls.env["res.company"].create(
+            {"name": "Chi nhánh Mới", "currency_id": cls.env.ref("base.VND").id})
+        cls.admin.company_ids |= cls.setup_company
         cls.spare_user = new_test_user(cls.env, login="crmvn_mx_spare", name="Nhân Viên Mới",
                                        groups="base.group_user", **common)
         customers = cls.own | cls.colleagues | cls.other_teams
@@ -186,8 +190,11 @@ class TestAccessMatrix(HttpCase):
                                              "reason": "Ma trận"}, method)
         if model in ("crm.vn.tier.preview", "crm.vn.province.migration"):
             return self._wizard_call(model, {}, method)
-        if model == "crm.vn.dashboard":
+        if (model, method) in (("crm.vn.dashboard", "retrieve_dashboard"),
+                               ("crm.vn.tier", "action_setup_company")):
             return self._call(model, method)
+        if model == "res.company":
+            return self._call(model, method, self.setup_company.ids)
         if model == "res.users":
             return self._call(model, method, self.spare_user.ids)
         return self._call(model, method, record.ids)

@@ -399,3 +399,39 @@ class TestTierCron(TierCommon):
                                                 limit=1)
         self.assertTrue(mail)
         self.assertIn("Thành viên", mail.subject)
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerCareSetup(TierCommon):
+    """A group's second company: one click gives it the main company's tiers and a loyalty
+    programme of its own."""
+
+    def test_a_new_company_is_set_up_in_one_click(self):
+        branch = self.env["res.company"].create(
+            {"name": "Chi nhánh Đà Nẵng", "currency_id": self.env.ref("base.VND").id})
+        main_tiers = self.env["crm.vn.tier"].search(
+            [("company_id", "=", self.env.ref("base.main_company").id)])
+        self.assertTrue(main_tiers)
+        admin = self.sales_manager
+        with self.assertRaises(AccessError):
+            branch.with_user(admin).action_crm_vn_setup_customer_care()
+        admin.company_ids |= branch
+        with self.assertRaises(AccessError):
+            branch.with_user(self.salesperson).action_crm_vn_setup_customer_care()
+        branch.with_user(admin).action_crm_vn_setup_customer_care()
+        tiers = self.env["crm.vn.tier"].search([("company_id", "=", branch.id)])
+        self.assertEqual(tiers.mapped("code"), main_tiers.mapped("code"))
+        self.assertEqual(tiers.mapped("min_revenue"), main_tiers.mapped("min_revenue"))
+        program = branch.crm_vn_loyalty_program_id
+        self.assertEqual((program.company_id, program.program_type), (branch, "loyalty"))
+        with self.assertRaisesRegex(UserError, "already has customer tiers"):
+            branch.with_user(admin).action_crm_vn_setup_customer_care()
+
+    def test_a_tier_copied_to_another_company_leaves_its_pricelist(self):
+        self.gold.pricelist_id = self.pricelist
+        branch = self.env["res.company"].create(
+            {"name": "Chi nhánh Cần Thơ", "currency_id": self.env.ref("base.VND").id})
+        copy = self.gold.copy({"company_id": branch.id})
+        self.assertEqual((copy.company_id, copy.pricelist_id), (branch, self.env[
+            "product.pricelist"]))
+        self.assertEqual(self.gold.pricelist_id, self.pricelist)
