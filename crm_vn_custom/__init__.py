@@ -1,5 +1,6 @@
 from odoo import Command
 
+from . import controllers
 from . import models
 from . import report
 from . import wizards

@@ -14,6 +14,7 @@
         "crm",
         "mail",
         "phone_validation",
+        "portal",
         "sale_crm",
         "sale_loyalty",
         "sale_management",
@@ -32,6 +33,7 @@
         "data/crm_vn_tier_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
+        "data/mail_message_subtype_data.xml",
         "data/care_plan_data.xml",
         "views/res_country_state_views.xml",
         "views/res_partner_views.xml",
@@ -74,6 +76,9 @@
             "crm_vn_custom/static/src/import/*",
             "crm_vn_custom/static/src/export/*",
             "crm_vn_custom/static/src/dashboard/*",
+        ],
+        "web.assets_frontend": [
+            "crm_vn_custom/static/src/portal/*",
         ],
         "web.assets_tests": [
             "crm_vn_custom/static/tests/tours/*",

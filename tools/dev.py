@@ -48,6 +48,7 @@ DEMO_LOGINS = (
     ("quanly", "quanly", "Quản lý CSKH / care manager"),
     ("truongnhom", "truongnhom", "Trưởng nhóm kinh doanh / sales team leader"),
     ("nhanvien", "nhanvien", "Nhân viên chăm sóc / care staff"),
+    ("khachhang", "khachhang", "Khách hàng (cổng khách hàng, /my) / portal customer"),
 )
 
 

@@ -56,6 +56,15 @@ LEAD_TOPICS = [
     "Đổi máy lọc nước cũ lấy máy mới", "Quà tặng Tết cho nhân viên",
     "Gói bảo dưỡng định kỳ cho khách sạn", "Trang bị đồ gia dụng cho căn hộ mới",
 ]
+# The demo speaks Vietnamese, in Vietnam's day.
+DEMO_LANG = "vi_VN"
+DEMO_TZ = "Asia/Ho_Chi_Minh"
+# The portal customer's purchases: (days ago, [(xml id of the product, quantity)]).
+PORTAL_CUSTOMER_ORDERS = [
+    (340, [("product_may_loc_nuoc", 1)]),
+    (150, [("product_loi_loc", 2), ("product_noi_chien", 1)]),
+    (20, [("product_quat_dieu_hoa", 1)]),
+]
 
 
 class CrmVnDemoData(models.AbstractModel):
@@ -77,16 +86,39 @@ class CrmVnDemoData(models.AbstractModel):
         if Partner.search_count([("ref", "=like", self.CUSTOMER_REF_PREFIX + "%"),
                                  ("company_id", "=", company.id)], limit=1):
             return  # demo files are replayed on every upgrade: generate once only
+        self = self._in_vietnamese()
         rng = random.Random(seed)
         teams = self.env["crm.team"].search([("company_id", "=", company.id)])
         customers = self._generate_customers(company, customer_count, teams, rng)
         self._generate_duplicate(company, customers[1])
         self._generate_orders(company, customers, rng)
+        self._generate_portal_customer(company, customer_count + 1, random.Random(seed + 1))
         self._generate_leads(company, customers, teams, lead_count, rng)
         self._generate_reassignments(customers, teams)
         self._generate_duplicate_across_staff(customers)
         _logger.info("Vietnamese demo data: %s customers generated for %s",
                      len(customers), company.name)
+
+    @api.model
+    def _in_vietnamese(self):
+        """This generator, writing in Vietnamese: the chatter notes, points history and
+        activities it writes are translated when written, in the context's language.
+
+        `make demo` installs with --load-language=vi_VN, which activates Vietnamese and
+        loads the terms of the addons installed before this one; this addon's own terms
+        (the demo tiers' names, the causes of tier changes) are loaded only after its demo
+        data: load them now. Without that option, activate Vietnamese and load its terms
+        for every installed addon first."""
+        Lang = self.env["res.lang"].with_context(active_test=False)
+        Module = self.env["ir.module.module"].sudo()
+        modules = Module.search([("name", "=", "crm_vn_custom")])
+        if not Lang.search([("code", "=", DEMO_LANG), ("active", "=", True)]):
+            Lang._activate_lang(DEMO_LANG)
+            modules |= Module.search([("state", "in", ("installed", "to upgrade"))])
+        modules._update_translations(DEMO_LANG)
+        self.env.invalidate_all()
+        self.env.registry.clear_cache()
+        return self.with_context(lang=DEMO_LANG)
 
     def _person(self, rng):
         gender = rng.choice(["male", "female", "female"])
@@ -218,6 +250,60 @@ class CrmVnDemoData(models.AbstractModel):
         recent = orders.filtered(lambda o: o.date_order > now - relativedelta(months=1))[:10]
         recent.copy()
 
+    def _generate_portal_customer(self, company, number, rng):
+        """The demo's portal customer (login ``khachhang``): a Hà Nội customer of
+        ``nhanvien`` with three orders over the past eleven months, hence a tier and points,
+        the oldest of which expire within the month."""
+        hanoi = self.env.ref("base.state_vn_VN-HN")
+        user = self.env.ref("crm_vn_custom.user_portal_customer", raise_if_not_found=False)
+        staff = self.env.ref("crm_vn_custom.user_sales_hn", raise_if_not_found=False)
+        pricelist = self.env["product.pricelist"].search(
+            [("company_id", "=", company.id), ("currency_id", "=", company.currency_id.id)],
+            limit=1)
+        if not (user and staff and pricelist):
+            return self.env["res.partner"]
+        customer = user.partner_id
+        customer.write({
+            "street": "Số 18 Trần Hưng Đạo", "city": "Hà Nội", "state_id": hanoi.id,
+            "country_id": hanoi.country_id.id,
+            "ref": "%s%05d" % (self.CUSTOMER_REF_PREFIX, number),
+            "company_id": company.id, "lang": DEMO_LANG, "gender": "female",
+            "birthday": fields.Date.context_today(self) - relativedelta(years=34, days=41),
+            "function": "Nhân viên văn phòng", "mobile": self._mobile(rng), "customer_rank": 1,
+            "source_id": self.env.ref("crm_vn_custom.utm_source_website").id,
+            "user_id": staff.id,
+        })
+        now = fields.Datetime.now()
+        orders = self.env["sale.order"]
+        dates = []
+        for days_ago, lines in PORTAL_CUSTOMER_ORDERS:
+            orders |= self.env["sale.order"].with_company(company).with_context(
+                crm_vn_skip_tier_recompute=True).create({
+                    "partner_id": customer.id, "company_id": company.id, "user_id": staff.id,
+                    "pricelist_id": pricelist.id,
+                    "order_line": [Command.create({
+                        "product_id": self.env.ref(f"crm_vn_custom.{xmlid}").id,
+                        "product_uom_qty": quantity}) for xmlid, quantity in lines],
+                })
+            dates.append(now - timedelta(days=days_ago, hours=3))
+        orders.with_context(crm_vn_skip_tier_recompute=True).action_confirm()
+        History = self.env["loyalty.history"]
+        months = company.crm_vn_points_validity_months
+        for order, order_date in zip(orders, dates, strict=True):
+            order.date_order = order_date
+            # The points were written today: date them at their order, so that the
+            # oldest expire soon, as they would have (create_date is not writable).
+            earned = History.search([("order_model", "=", "sale.order"),
+                                     ("order_id", "=", order.id)])
+            History.flush_model()
+            self.env.cr.execute("UPDATE loyalty_history SET create_date = %s WHERE id = ANY(%s)",
+                                [order_date, earned.ids])
+            if months:
+                earned.crm_vn_expiry_date = order_date.date() + relativedelta(months=months)
+        History.invalidate_model(["create_date"])
+        self.env["crm.vn.tier.engine"]._recompute(customer)
+        return customer
+
     @api.model
     def _generate_care(self, company_xmlid, seed=2026):
         """Care history for the demo: logged calls with satisfaction and NPS over the past
@@ -225,6 +311,7 @@ class CrmVnDemoData(models.AbstractModel):
         company = self.env.ref(company_xmlid)
         if self.env["crm.vn.care.log"].search_count([("company_id", "=", company.id)], limit=1):
             return
+        self = self._in_vietnamese()
         rng = random.Random(seed)
         customers = self.env["res.partner"].search(
             [("company_id", "=", company.id), ("ref", "=like", self.CUSTOMER_REF_PREFIX + "%"),
@@ -251,6 +338,7 @@ class CrmVnDemoData(models.AbstractModel):
             "description": "<p>Khách chưa nhận được hàng, gọi tổng đài nhiều lần.</p>",
         })._check_deadlines()
         self._generate_care_history(company, rng, today)
+        self._generate_first_morning(company)
 
     def _generate_care_history(self, company, rng, today):
         """Care planned over the past two months, mostly done on time, some late, some
@@ -269,6 +357,118 @@ class CrmVnDemoData(models.AbstractModel):
             occurrence.activity_id.action_feedback(feedback="Đã liên hệ khách hàng")
             occurrence.date_done = min(
                 today, deadline + timedelta(days=rng.choice([-2, -1, 0, 0, 0, 3])))
+
+    def _generate_first_morning(self, company):
+        """The day the demo opens: every position has care due today and overdue, and a
+        complaint close to its deadline; the portal customer has just filed one."""
+        today = fields.Date.context_today(self.with_context(tz=DEMO_TZ))
+        staff = self.env.ref("crm_vn_custom.user_sales_hn", raise_if_not_found=False)
+        leader = self.env.ref("crm_vn_custom.user_leader_hn", raise_if_not_found=False)
+        manager = self.env.ref("crm_vn_custom.user_care_manager", raise_if_not_found=False)
+        if not (staff and leader and manager):
+            return
+        Partner = self.env["res.partner"]
+        customers = Partner.search([
+            ("company_id", "=", company.id), ("parent_id", "=", False),
+            ("ref", "=like", self.CUSTOMER_REF_PREFIX + "%"), ("tier_id", "!=", False)],
+            order="ref")
+        # The care manager looks after two business customers herself.
+        overdue = customers.filtered(lambda c: c.next_care_date and c.next_care_date < today)
+        key_accounts = (overdue.filtered("is_company") or overdue).sorted(
+            lambda c: (-c.tier_id.rank, c.ref))[:2]
+        key_accounts.with_context(
+            crm_vn_audit_reason="Khách hàng doanh nghiệp trọng điểm: quản lý CSKH trực tiếp "
+                                "chăm sóc").write({"user_id": manager.id})
+        portal_customer = (self.env.ref("crm_vn_custom.user_portal_customer",
+                                        raise_if_not_found=False)
+                           or self.env["res.users"]).partner_id
+        for user in (staff, leader, manager):
+            mine = customers.filtered(lambda c, u=user: c.user_id == u) - portal_customer
+            self._generate_overdue_care(mine, today)
+            self._generate_call_back(company, mine, user, today)
+        self._generate_portal_complaint(portal_customer)
+        leader_customer = customers.filtered(
+            lambda c: c.user_id == leader and c.tier_id.complaint_response_hours > 2)[-1:]
+        self._generate_complaint_near_deadline(
+            leader_customer, "Máy lọc nước báo lỗi sau hai tuần sử dụng",
+            "<p>Khách gọi tổng đài: máy báo lỗi E1, nước ra rất chậm.</p>")
+        self._generate_complaint_near_deadline(
+            key_accounts[:1], "Giao thiếu hàng trong đơn đặt cho văn phòng",
+            "<p>Khách nhận thiếu 2 bộ lõi lọc, cần giao bù trước cuối tuần.</p>",
+            in_progress=True)
+
+    def _generate_overdue_care(self, customers, today):
+        """Periodic care the daily cron would have planned on each overdue customer's care
+        date, had the demo been running then: overdue activities, the latest three."""
+        step = self.env.ref("crm_vn_custom.care_step_periodic_call", raise_if_not_found=False)
+        overdue = customers.filtered(
+            lambda c: c.next_care_date and c.next_care_date < today).sorted(
+            "next_care_date", reverse=True)
+        planned = self.env["mail.activity"]
+        for customer in overdue if step else ():
+            if len(planned) >= 3:
+                break
+            # Care dates of the last week were planned (and mostly done) by the cron.
+            planned |= self.env["crm.vn.care.engine"]._schedule(step, [
+                (customer, customer, f"contact:{customer.next_care_date}",
+                 customer.next_care_date)])
+
+    def _generate_call_back(self, company, customers, user, today):
+        """Yesterday's call: the customer asked to be called back today."""
+        customer = customers.filtered(lambda c: not c.care_overdue)[:1] or customers[:1]
+        if not customer:
+            return
+        self.env["crm.vn.care.log"].create({
+            "partner_id": customer.id, "user_id": user.id, "company_id": company.id,
+            "channel_id": self.env.ref("crm_vn_custom.care_channel_call").id,
+            "date": today - timedelta(days=1), "outcome": "call_back",
+            "note": "<p>Khách đang bận họp, hẹn gọi lại vào hôm nay.</p>"})
+        customer.activity_schedule(
+            "mail.mail_activity_data_call", date_deadline=today, user_id=user.id,
+            summary="Gọi lại cho khách theo lịch hẹn")
+
+    def _generate_portal_complaint(self, customer):
+        """The portal customer filed a complaint about her last order this morning; its
+        first answer is due in three hours."""
+        user = customer.user_ids[:1]
+        order = self.env["sale.order"].search(
+            [("partner_id", "=", customer.id), ("state", "=", "sale")],
+            order="date_order desc", limit=1)
+        if not (user and order):
+            return
+        complaint = self.env["crm.vn.complaint"].with_user(user)._crm_vn_portal_file(
+            "Quạt điều hòa giao đến bị nứt mặt trước",
+            "Tôi nhận quạt hôm qua, mặt nhựa phía trước bị nứt một đường dài. "
+            "Mong cửa hàng đổi quạt mới giúp tôi.", order).sudo()
+        self._move_to_deadline(complaint, hours_left=3)
+
+    def _generate_complaint_near_deadline(self, customer, name, description,
+                                          in_progress=False):
+        """A complaint received by phone, whose first answer (or, being handled already,
+        whose resolution) is due within a few hours."""
+        if not customer:
+            return
+        complaint = self.env["crm.vn.complaint"].create({
+            "name": name, "partner_id": customer.id, "company_id": customer.company_id.id,
+            "channel_id": self.env.ref("crm_vn_custom.care_channel_call").id,
+            "description": description})
+        self._move_to_deadline(complaint, hours_left=2 if not in_progress else 4,
+                               in_progress=in_progress)
+
+    def _move_to_deadline(self, complaint, hours_left, in_progress=False):
+        """Received long enough ago that the deadline that matters next is ``hours_left``
+        hours away; the responsible's to-do is due that day."""
+        tier = complaint.tier_id
+        hours = tier.complaint_resolution_hours if in_progress else tier.complaint_response_hours
+        received = fields.Datetime.now() - timedelta(hours=max(hours - hours_left, 0))
+        values = {"date_open": received}
+        if in_progress:
+            values.update(state="in_progress", date_first_response=received + timedelta(hours=1))
+        complaint.sudo().write(values)
+        # What the customer wrote when filing it is dated then, too.
+        complaint.message_ids.filtered(lambda m: m.message_type == "comment").date = received
+        complaint.activity_ids.unlink()
+        complaint._crm_vn_schedule_answer()
 
     def _generate_reassignments(self, customers, teams):
         """A team leader rebalances the workload: the audit log shows who moved which

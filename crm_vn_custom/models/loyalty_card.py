@@ -5,7 +5,7 @@ import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools import mute_logger
+from odoo.tools import formatLang, mute_logger
 
 from .crm_vn_trusted_flow import check_protected_change
 
@@ -46,6 +46,22 @@ class LoyaltyCard(models.Model):
         string="Points Owed", readonly=True,
         help="Points taken back (cancelled or refunded orders) beyond the balance; the "
         "next points earned settle them first.")
+
+    def _format_points(self, points):
+        # Odoo writes "7111 points": thousands are grouped the way the reader's language
+        # does (7.111 điểm in Vietnamese), wherever points are shown or written.
+        self.ensure_one()
+        if self.point_name == self.program_id.currency_id.symbol:
+            return super()._format_points(points)
+        return f"{self._crm_vn_format_number(points)} {self.point_name or ''}"
+
+    @api.model
+    def _crm_vn_format_number(self, number):
+        """A number of points (or a multiplier) in the language of the context: grouped
+        thousands, and only the decimals there are (up to two): 7.111, 1,5, 12,25."""
+        number = round(number or 0, 2)
+        digits = next(digits for digits in (0, 1, 2) if round(number, digits) == number)
+        return formatLang(self.env, number, digits=digits)
 
     def _crm_vn_post(self, points, description, kind, order=None, occasion=None, base=0.0):
         """The one way the addon changes a card's points, with a history line saying why:

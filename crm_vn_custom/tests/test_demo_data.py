@@ -1,9 +1,10 @@
 import re
+from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import HttpCase, TransactionCase, tagged
 
 from odoo.addons.crm_vn_custom import _uninstall_hook
 
@@ -76,8 +77,7 @@ class TestDemoData(TransactionCase):
     def test_audit_log_shows_a_rebalanced_team(self):
         lines = self.env["crm.vn.audit.log"].search(
             [("company_id", "=", self.company.id), ("kind", "=", "ownership")])
-        self.assertTrue(lines)
-        self.assertIn("Cân đối", lines[0].reason)
+        self.assertTrue(lines.filtered(lambda line: "Cân đối" in (line.reason or "")))
 
     def test_customers_collect_points_in_the_demo_programme(self):
         program = self.env.ref("crm_vn_custom.loyalty_program_sao_viet")
@@ -96,7 +96,7 @@ class TestDemoData(TransactionCase):
         self.assertGreater(len(logs), 50)
         self.assertTrue(logs.filtered("nps"))
         complaints = self.env["crm.vn.complaint"].search([("company_id", "=", self.company.id)])
-        self.assertEqual(set(complaints.mapped("state")), {"resolved", "new"})
+        self.assertEqual(set(complaints.mapped("state")), {"resolved", "new", "in_progress"})
 
     def test_a_customer_asked_for_across_teams(self):
         staff = self.env.ref("crm_vn_custom.user_sales_hn")
@@ -107,6 +107,75 @@ class TestDemoData(TransactionCase):
         self.assertFalse(request.existing_partner_id, "nhanvien cannot see that customer")
         self.assertNotEqual(request.owner_id.sale_team_id, staff.sale_team_id)
         self.assertIn(request.owner_id, request.activity_ids.user_id)
+
+    def test_the_demo_writes_in_vietnamese(self):
+        """Generated while the database was still without the addon's Vietnamese terms:
+        the notes, points history and activities must not be in English."""
+        notes = self.env["mail.message"].search([
+            ("model", "=", "res.partner"), ("res_id", "in", self.customers.ids),
+            ("body", "ilike", "→")])
+        self.assertTrue(notes)
+        bodies = " ".join(notes.mapped("body"))
+        self.assertIn("Hạng khách hàng: chưa có hạng → Bạc (Tự động)", bodies)
+        for english in ("Customer tier", "no tier", "Silver", "Automatic"):
+            self.assertNotIn(english, bodies)
+        program = self.env.ref("crm_vn_custom.loyalty_program_sao_viet")
+        lines = self.env["loyalty.history"].search([("card_id.program_id", "=", program.id)])
+        descriptions = set(lines.mapped("description"))
+        self.assertIn("Chào mừng quý khách lên hạng Bạc", descriptions)
+        self.assertFalse({d for d in descriptions if d.startswith(("Welcome", "Order "))})
+        summaries = " ".join(filter(None, self.env["mail.activity"].search(
+            [("user_id.company_id", "=", self.company.id)]).mapped("summary")))
+        for english in ("asks to look after", "Answer the customer", "Resolve the customer"):
+            self.assertNotIn(english, summaries)
+
+    def test_every_position_starts_the_day_with_work(self):
+        """nhanvien, truongnhom and quanly open the demo on care due that day, care
+        overdue, and a complaint whose deadline is a few hours away."""
+        for xmlid in ("user_sales_hn", "user_leader_hn", "user_care_manager"):
+            user = self.env.ref(f"crm_vn_custom.{xmlid}")
+            call_back = self.env["crm.vn.care.log"].search(
+                [("user_id", "=", user.id), ("outcome", "=", "call_back")], limit=1)
+            self.assertTrue(call_back, user.login)
+            first_day = call_back.date + timedelta(days=1)  # the demo's first morning
+            activities = self.env["mail.activity"].search([("user_id", "=", user.id)])
+            care = activities.filtered(lambda a: a.res_model == "res.partner")
+            self.assertTrue(care.filtered(lambda a, d=first_day: a.date_deadline == d),
+                            f"{user.login}: care due on the first morning")
+            overdue = care.filtered(lambda a, d=first_day: a.date_deadline < d)
+            self.assertTrue(overdue, f"{user.login}: overdue care")
+            self.assertTrue(self.env["crm.vn.care.occurrence"].search_count(
+                [("activity_id", "in", overdue.ids)]), "overdue care planned by a care step")
+            complaints = self.env["crm.vn.complaint"].search(
+                [("user_id", "=", user.id), ("state", "in", ("new", "in_progress"))])
+            near = complaints.filtered(lambda c: (
+                c.resolution_deadline if c.state == "in_progress" else c.response_deadline
+            ) and timedelta(0) < (c.resolution_deadline if c.state == "in_progress"
+                                  else c.response_deadline) - c.create_date <= timedelta(hours=6))
+            self.assertTrue(near, f"{user.login}: a complaint near its deadline")
+            self.assertIn(user, near.activity_ids.user_id)
+            self.assertFalse(near.filtered(lambda c: c.response_breached or c.resolution_breached))
+
+    def test_a_portal_customer_with_points_and_a_complaint(self):
+        user = self.env.ref("crm_vn_custom.user_portal_customer")
+        customer = user.partner_id
+        self.assertTrue(user.share)
+        self.assertEqual((user.login, customer.lang, customer.company_id),
+                         ("khachhang", "vi_VN", self.company))
+        self.assertIn(customer, self.customers)
+        self.assertEqual(customer.user_id, self.env.ref("crm_vn_custom.user_sales_hn"))
+        self.assertTrue(customer.tier_id)
+        self.assertGreater(customer.crm_vn_points_balance, 1000)
+        self.assertGreater(customer.crm_vn_points_expiring, 0, "points expiring this month")
+        self.assertTrue(all(customer.crm_vn_points_history_ids.filtered(
+            lambda h: h.issued > 0).mapped("crm_vn_expiry_date")))
+        complaint = self.env["crm.vn.complaint"].search([("partner_id", "=", customer.id)])
+        self.assertEqual(len(complaint), 1)
+        self.assertEqual((complaint.state, complaint.user_id, complaint.channel_id),
+                         ("new", customer.user_id,
+                          self.env.ref("crm_vn_custom.care_channel_portal")))
+        self.assertTrue(complaint.order_id)
+        self.assertIn(customer, complaint.message_ids.author_id)
 
     def test_uninstall_hook_removes_the_demo_company_only(self):
         """Uninstalling from a demo database leaves nothing of the demo company, whose
@@ -123,10 +192,14 @@ class TestDemoData(TransactionCase):
         reward_products = program.reward_ids.discount_line_product_id
         staff = self.env.ref("crm_vn_custom.user_sales_hn")
         staff_partner = staff.partner_id
+        portal = self.env.ref("crm_vn_custom.user_portal_customer")
+        portal_customer = portal.partner_id
+        complaints = self.env["crm.vn.complaint"].search([("company_id", "=", self.company.id)])
         self.assertTrue(reward_products)
         _uninstall_hook(self.env)
         self.assertFalse(self.company.exists())
-        for records in (staff, staff_partner, program, reward_products):
+        for records in (staff, staff_partner, program, reward_products, portal, portal_customer,
+                        complaints):
             self.assertFalse(records.exists())
         self.assertFalse(self.customers.exists())
         self.assertFalse(self.env["crm.vn.tier.history"].search_count([]))
@@ -135,3 +208,22 @@ class TestDemoData(TransactionCase):
         self.assertEqual(
             elsewhere, {model: self.env[model].search_count([("company_id", "=", main.id)])
                         for model in elsewhere})
+
+
+@tagged("post_install", "-at_install")
+class TestDemoPortal(HttpCase):
+    """`khachhang` logs into the portal of the demo and finds her tier, points and the
+    complaint she filed this morning, in Vietnamese."""
+
+    def test_the_portal_customer_follows_her_complaint_and_points(self):
+        customer = self.env.ref("crm_vn_custom.user_portal_customer").partner_id
+        complaint = self.env["crm.vn.complaint"].search([("partner_id", "=", customer.id)])
+        self.authenticate("khachhang", "khachhang")
+        page = self.url_open("/my/complaints")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(complaint.name, page.text)
+        self.assertIn("Khiếu nại", page.text)
+        membership = self.url_open("/my/membership").text
+        self.assertIn(customer.tier_id.with_context(lang="vi_VN").name, membership)
+        self.assertRegex(membership, r"\d\.\d{3} điểm", "thousands grouped the Vietnamese way")
+        self.assertIn("Hạng tiếp theo", membership)

@@ -240,7 +240,9 @@ class TestPointsAdjustments(LoyaltyCommon):
             [("kind", "=", "points"), ("partner_id", "=", customer.id)])
         self.assertRecordValues(audit, [{"user_id": self.sales_manager.id,
                                          "reason": "Bồi thường giao hàng trễ",
-                                         "old_value": "1000 điểm", "new_value": "1200 điểm"}])
+                                         "old_value": card._format_points(1000),
+                                         "new_value": card._format_points(1200)}])
+        self.assertIn(card._format_points(1000), ("1.000 điểm", "1,000 điểm"))
         seen = card.history_ids.with_user(self.salesperson).search(
             [("card_id", "=", card.id)])
         self.assertEqual(seen.mapped("crm_vn_kind"), ["earning"],
