@@ -2,7 +2,7 @@
 PYTHON ?= python3
 DEV = $(PYTHON) tools/dev.py
 
-.PHONY: demo stop test screenshots access-table test-core lint pot status bench
+.PHONY: demo stop test test-load screenshots access-table test-core lint pot status bench
 
 demo:  ## a running Vietnamese demo on http://localhost:8069
 	@$(DEV) demo
@@ -12,6 +12,9 @@ stop:  ## stop Odoo and the embedded PostgreSQL
 
 test:  ## lint, fresh install, the test suite, upgrade and uninstall checks
 	@$(DEV) test $(TESTS)
+
+test-load:  ## the property-based tests of the points ledger at length (not part of CI)
+	@$(DEV) test-load
 
 access-table:  ## write the access matrix of the tests into the README
 	@$(DEV) access-table

@@ -39,7 +39,7 @@ PG_VARIABLES = ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD")
 # Python modules the project imports, mapped to what requirements.txt installs.
 REQUIRED_MODULES = (
     "psycopg2", "lxml", "pytest_odoo", "phonenumbers", "holidays", "lunar_vn",
-    "ruff", "pylint_odoo", "oca_pre_commit_hooks", "polib", "websocket",
+    "ruff", "pylint_odoo", "oca_pre_commit_hooks", "polib", "websocket", "hypothesis",
 )
 # Debian packages installed when their binary is missing.
 DEBIAN_TOOLS = {"postgresql": "/usr/lib/postgresql", "chromium": "/usr/bin/chromium"}
@@ -591,10 +591,8 @@ def cmd_access_table(_args):
     say("README.md: access matrix written")
 
 
-def cmd_screenshots(_args):
-    """Retake the README's screenshots on the test database (installed when missing,
-    upgraded when the addon changed since): the one command that writes tracked files."""
-    db = prepare(need_browser=True)
+def ensure_test_db(db):
+    """The test database, installed when missing, upgraded when the addon changed since."""
     installed = database_exists(db, TEST_DB) and run_sql(
         db, "SELECT state FROM ir_module_module WHERE name = %s", (ADDON,), dbname=TEST_DB
     ) == [("installed",)]
@@ -605,6 +603,25 @@ def cmd_screenshots(_args):
     elif not stamp.exists() or stamp.read_text() != addon_fingerprint():
         say(f"the addon changed: upgrading it in {TEST_DB}")
         upgrade_test_db()
+
+
+# The property-based test of the points ledger, with many more examples than `make test`.
+LOAD_TESTS = {"CRM_VN_PROPERTY_EXAMPLES": "300", "CRM_VN_PROPERTY_STEPS": "20"}
+
+
+def cmd_test_load(_args):
+    """The long run of the property-based tests (not part of CI) on the test database."""
+    db = prepare()
+    ensure_test_db(db)
+    run_pytest([f"{ADDON}/tests/test_points_reconciliation.py::TestReconciliationProperties"],
+               env=LOAD_TESTS)
+
+
+def cmd_screenshots(_args):
+    """Retake the README's screenshots on the test database (installed when missing,
+    upgraded when the addon changed since): the one command that writes tracked files."""
+    db = prepare(need_browser=True)
+    ensure_test_db(db)
     run_pytest([f"{ADDON}/tests/test_tours.py::TestScreenshots"],
                env={"CRM_VN_SCREENSHOTS": "1"})
     changed = subprocess.run(["git", "status", "--porcelain", "--", SCREENSHOT_FILES],
@@ -722,6 +739,7 @@ def main():
     sub.add_parser("screenshots").set_defaults(func=cmd_screenshots)
     sub.add_parser("access-table").set_defaults(func=cmd_access_table)
     sub.add_parser("core-tests").set_defaults(func=cmd_core_tests)
+    sub.add_parser("test-load").set_defaults(func=cmd_test_load)
     test = sub.add_parser("test")
     test.add_argument("--lint-only", action="store_true")
     test.add_argument("pytest_args", nargs="*", help="what to pass to pytest (default: all tests)")

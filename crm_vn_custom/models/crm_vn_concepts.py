@@ -3,13 +3,20 @@ from datetime import timedelta
 from odoo import api, models
 from odoo.tools import SQL
 
+# An order's earning on a card, as the points history holds it: its lines of these kinds
+# (what it earned at confirmation, its edits, what its credit notes took back or gave back).
+# After every event of the order they add up to its net earning (_order_net_earning),
+# except for what of it already expired; the order's redemptions are the ``used`` of its
+# earning line, its expiries lines of kind "expiry" (see _order_points_ledger).
+ORDER_EARNING_KINDS = ("earning", "edit", "refund")
+
 # What each points figure counts: the kinds of points history line (loyalty.history
 # crm_vn_kind) and the column read. Lines without a kind, which Odoo itself and other apps
 # write, count as earnings that no tier multiplied.
 POINTS_FIGURES = {
     # Tier qualification: what orders earned before the tier multiplier, less what refunds
     # and edits took back; bonuses, manual adjustments and expiries do not qualify.
-    "qualifying": (("earning", "edit", "refund"), "crm_vn_base_points"),
+    "qualifying": (ORDER_EARNING_KINDS, "crm_vn_base_points"),
     "issued": (("earning", "bonus", "adjustment", "edit"), "issued"),
     "redeemed": (("earning", "edit"), "used"),
     "expired": (("expiry",), "used"),
@@ -191,6 +198,63 @@ class CrmVnConcepts(models.AbstractModel):
         return self._reading(
             SQL("CASE WHEN %s THEN %s ELSE 0 END", self._points_line_sql(alias, figure), points),
             {"loyalty.history": ["issued", "used", "crm_vn_base_points"]})
+
+    @api.model
+    def _order_refunded_share(self, order):
+        """The share (0 to 1) of ``order``'s untaxed amount refunded by posted credit
+        notes, counting only the credit-note lines that refer to the order's own lines: a
+        credit note of an invoice shared by several orders refunds each by its own lines."""
+        refund_lines = order.order_line.invoice_lines.filtered(
+            lambda line: line.move_id.move_type == "out_refund"
+            and line.move_id.state == "posted")
+        if order.amount_untaxed <= 0:
+            return 0.0
+        return min(1.0, max(0.0, sum(refund_lines.mapped("price_subtotal"))
+                            / order.amount_untaxed))
+
+    @api.model
+    def _order_net_earning(self, orders):
+        """Each order's net earning per loyalty card, {(order, card): points}: what the
+        programme's rule, rate and tier multiplier give the order (its points entry,
+        computed at confirmation and at each edit) on its untaxed amount net of the posted
+        credit-note lines that refer to its lines; nothing when the order is not
+        confirmed (a cancelled order earns nothing)."""
+        net = {}
+        for order in orders.filtered(lambda o: o.state == "sale"):
+            kept = 1.0 - self._order_refunded_share(order)
+            for entry in order.coupon_point_ids.sudo().filtered(
+                    lambda e: e.coupon_id.program_id.program_type == "loyalty"):
+                key = (order, entry.coupon_id)
+                net[key] = net.get(key, 0.0) + entry.points * kept
+        return net
+
+    @api.model
+    def _order_points_ledger(self, orders):
+        """What the history holds of each order per card, {(order, card): {"credited",
+        "expired", "redeemed", "base_ratio"}}: credited = the issued minus the taken back of
+        its ORDER_EARNING_KINDS lines (the ``used`` of an earning line is a redemption),
+        expired = its expiry lines, base_ratio = base points per point of its earning."""
+        ledger = {}
+        lines = self.env["loyalty.history"].sudo().search([
+            ("order_model", "=", orders._name), ("order_id", "in", orders.ids)], order="id")
+        by_id = {order.id: order for order in orders}
+        for line in lines:
+            figures = ledger.setdefault((by_id[line.order_id], line.card_id), {
+                "credited": 0.0, "expired": 0.0, "redeemed": 0.0, "issued": 0.0, "base": 0.0})
+            kind = line.crm_vn_kind or UNSET_KIND
+            if kind == "earning":
+                figures["credited"] += line.issued
+                figures["redeemed"] += line.used
+                figures["issued"] += line.issued
+                figures["base"] += line.crm_vn_base_points if line.crm_vn_kind else line.issued
+            elif kind in ORDER_EARNING_KINDS:
+                figures["credited"] += line.issued - line.used
+            elif kind == "expiry":
+                figures["expired"] += line.used - line.issued
+        for figures in ledger.values():
+            figures["base_ratio"] = (figures.pop("base") / figures["issued"]
+                                     if figures["issued"] else None)
+        return ledger
 
     # ------------------------------------------------------------------ next care date
     @api.model

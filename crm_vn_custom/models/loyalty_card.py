@@ -19,23 +19,46 @@ PROTECTED_CARD_FIELDS = frozenset({"points", "crm_vn_points_debt", "partner_id",
 
 # Points of a card still unspent per earning line, spending oldest first: an earning's
 # remainder is what is left of it once everything used so far has been taken from the
-# oldest earnings. Correct as long as the balance never goes below zero, which the debt
-# (crm_vn_points_debt) guarantees.
+# oldest earnings. What an order takes back from itself (its refunds, lower edits and
+# expiries) comes off that order's own lines first, so that an order's expiry never
+# counts points of it a credit note already took back. Correct as long as the balance
+# never goes below zero, which the debt (crm_vn_points_debt) guarantees. One row per card
+# and order the lines were earned on (bonuses and adjustments: no order), oldest first, so
+# that each order's expiry is written on the order and a cancellation never takes back
+# points of it that already expired.
 UNSPENT_QUERY = """
-    WITH earnings AS (
-        SELECT h.card_id, h.id, h.issued, h.crm_vn_expiry_date AS expiry,
-               SUM(h.issued) OVER (PARTITION BY h.card_id ORDER BY h.create_date, h.id) AS cum
+    WITH own AS (
+        SELECT card_id, order_model, order_id, SUM(used) AS used FROM loyalty_history
+         WHERE card_id = ANY(%(cards)s) AND order_id IS NOT NULL
+           AND crm_vn_kind IN ('edit', 'refund', 'expiry')
+      GROUP BY card_id, order_model, order_id
+    ), lines AS (
+        SELECT h.card_id, h.id, h.create_date, h.crm_vn_expiry_date AS expiry,
+               h.order_model, h.order_id,
+               GREATEST(0, LEAST(h.issued, SUM(h.issued) OVER (
+                   PARTITION BY h.card_id, h.order_model, h.order_id
+                   ORDER BY h.create_date, h.id) - COALESCE(o.used, 0))) AS issued
           FROM loyalty_history h
+     LEFT JOIN own o ON o.card_id = h.card_id AND o.order_model = h.order_model
+                    AND o.order_id = h.order_id
          WHERE h.card_id = ANY(%(cards)s) AND h.issued > 0
+    ), earnings AS (
+        SELECT lines.*,
+               SUM(issued) OVER (PARTITION BY card_id ORDER BY create_date, id) AS cum
+          FROM lines
     ), spent AS (
         SELECT card_id, SUM(used) AS used FROM loyalty_history
-         WHERE card_id = ANY(%(cards)s) GROUP BY card_id
+         WHERE card_id = ANY(%(cards)s)
+           AND NOT (order_id IS NOT NULL AND COALESCE(crm_vn_kind, 'earning')
+                    IN ('edit', 'refund', 'expiry'))
+      GROUP BY card_id
     )
-    SELECT e.card_id,
+    SELECT e.card_id, e.order_model, e.order_id,
            SUM(GREATEST(0, LEAST(e.issued, e.cum - COALESCE(s.used, 0)))) AS unspent
       FROM earnings e LEFT JOIN spent s USING (card_id)
      WHERE e.expiry <= %(until)s
-  GROUP BY e.card_id
+  GROUP BY e.card_id, e.order_model, e.order_id
+  ORDER BY e.card_id, MIN(e.cum)
 """
 
 
@@ -63,7 +86,8 @@ class LoyaltyCard(models.Model):
         digits = next(digits for digits in (0, 1, 2) if round(number, digits) == number)
         return formatLang(self.env, number, digits=digits)
 
-    def _crm_vn_post(self, points, description, kind, order=None, occasion=None, base=0.0):
+    def _crm_vn_post(self, points, description, kind, order=None, occasion=None, base=0.0,
+                     expiry=False):
         """The one way the addon changes a card's points, with a history line saying why:
         earnings settle any debt first, a take-back larger than the balance leaves the
         balance at zero and records the rest as a debt."""
@@ -74,6 +98,7 @@ class LoyaltyCard(models.Model):
             "order_model": order and order._name, "order_id": order and order.id,
             "crm_vn_base_points": base, "crm_vn_occasion": occasion,
             "issued": max(points, 0.0), "used": max(-points, 0.0),
+            "crm_vn_expiry_date": expiry,
         })
         card.points += points  # settles a debt when positive (see write)
         card._crm_vn_floor_balance()
@@ -147,16 +172,32 @@ class LoyaltyCard(models.Model):
             card.points = 0
             card.crm_vn_points_debt += owed
 
-    def _crm_vn_unspent_until(self, until):
-        """{card id: points earned that are still unspent and expire by ``until``}."""
+    def _crm_vn_unspent_by_order(self, until):
+        """{card id: [(order or None, points)]}: the points earned that are still unspent
+        and expire by ``until``, per order they were earned on, oldest first, never more
+        in all than the card's balance."""
         if not self:
             return {}
         self.env["loyalty.history"].flush_model()
         self.env.cr.execute(UNSPENT_QUERY, {"cards": self.ids, "until": until})
         # Fetched before reading the balances: reading them may query the same cursor.
-        unspent_of = dict(self.env.cr.fetchall())
-        return {card.id: min(unspent_of[card.id], card.points)
-                for card in self if unspent_of.get(card.id, 0) > 0}
+        rows = self.env.cr.fetchall()
+        balances = {card.id: card.points for card in self}
+        result = {}
+        for card_id, order_model, order_id, unspent in rows:
+            points = min(unspent or 0.0, balances[card_id])
+            if points <= 0:
+                continue
+            balances[card_id] -= points
+            order = (self.env[order_model].browse(order_id)
+                     if order_model in self.env and order_id else None)
+            result.setdefault(card_id, []).append((order, points))
+        return result
+
+    def _crm_vn_unspent_until(self, until):
+        """{card id: points earned that are still unspent and expire by ``until``}."""
+        return {card_id: sum(points for _order, points in parts)
+                for card_id, parts in self._crm_vn_unspent_by_order(until).items()}
 
     @api.model
     def _cron_crm_vn_expire_points(self, batch_size=1000):
@@ -167,9 +208,10 @@ class LoyaltyCard(models.Model):
         due = self._crm_vn_claim_cards(
             [("crm_vn_expiry_date", "<=", today), ("crm_vn_expiry_done", "=", False)],
             batch_size)
-        expired = due._crm_vn_unspent_until(today)
+        expired = due._crm_vn_unspent_by_order(today)
         for card in due.filtered(lambda c: expired.get(c.id)):
-            card._crm_vn_post(-expired[card.id], self.env._("Points expired"), "expiry")
+            for order, points in expired[card.id]:
+                card._crm_vn_post(-points, self.env._("Points expired"), "expiry", order=order)
         self.env["loyalty.history"].search([
             ("card_id", "in", due.ids), ("crm_vn_expiry_date", "<=", today),
             ("crm_vn_expiry_done", "=", False)]).crm_vn_expiry_done = True

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.tools import float_is_zero
+from odoo.tools import float_is_zero, float_round
 
 from .crm_vn_trusted_flow import trusted
 
@@ -42,7 +42,10 @@ class SaleOrder(models.Model):
     # the ways points legitimately change with an order (see crm_vn_trusted_flow).
     @trusted
     def action_confirm(self):
-        return super().action_confirm()
+        result = super().action_confirm()
+        # Confirmed again while a credit note of it is posted: it earns only the rest.
+        self._crm_vn_reconcile_points("refund", self.env._("Refund of order %s"))
+        return result
 
     @trusted
     def copy(self, default=None):
@@ -77,17 +80,27 @@ class SaleOrder(models.Model):
 
     @trusted
     def _action_cancel(self):
-        # Odoo deletes the order's history lines and takes back all it earned; the part
-        # already taken back on refunds must not be taken twice, and the balance must
-        # not go below zero.
-        cards = (self.coupon_point_ids.coupon_id | self.order_line.coupon_id).sudo()
-        taken_back = self._crm_vn_points_taken_back()
+        # Odoo deletes the order's history lines and takes back what its earning line
+        # says it earned; the card must move by what all its lines add up to instead
+        # (edits, refunds, redemptions, and its expiries: expired points are gone, they
+        # are not taken back twice), so that the balance stays the sum of the history.
+        confirmed = self.filtered(lambda o: o.state == "sale")
+        lines = self.env["loyalty.history"].sudo().search([
+            ("order_model", "=", self._name), ("order_id", "in", confirmed.ids)])
+        held = {}
+        for line in lines:
+            held[line.card_id] = held.get(line.card_id, 0.0) + line.issued - line.used
+        odoo_change = confirmed._get_point_changes()
+        cards = (self.coupon_point_ids.coupon_id | self.order_line.coupon_id
+                 | lines.card_id).sudo()
         res = super()._action_cancel()
-        cards = cards.exists()  # Odoo deletes the coupons an order created for itself
-        for card in cards:
-            if taken_back.get(card):
-                card.points += taken_back[card]
-        cards._crm_vn_floor_balance()
+        lines.exists().unlink()  # those the salesperson could not see
+        for card in cards.exists():  # Odoo deletes the coupons an order created for itself
+            correction = odoo_change.get(card, 0.0) - held.get(card, 0.0)
+            if not float_is_zero(correction, precision_digits=2):
+                card.points += correction
+        cards.exists()._crm_vn_floor_balance()
+        self._crm_vn_reconcile_points("refund", self.env._("Order %s cancelled"))
         self._crm_vn_recompute_tiers()
         return res
 
@@ -136,64 +149,75 @@ class SaleOrder(models.Model):
     @trusted
     def _update_programs_and_rewards(self):
         # On a confirmed order (Promotions button) Odoo updates what the order earns but
-        # not the card: move the card by the difference.
-        if self.state != "sale":
-            return super()._update_programs_and_rewards()
-        before = {entry: entry.points for entry in self._crm_vn_loyalty_entries()}
+        # not the card: reconcile the card with the new earning. (A programme applied
+        # anew credits its card itself, in Odoo's __try_apply_program.)
+        confirmed = self.filtered(lambda o: o.state == "sale")
+        cards = confirmed._crm_vn_loyalty_entries().coupon_id
         result = super()._update_programs_and_rewards()
-        for entry, points in before.items():
-            difference = entry.exists() and entry.points - points
-            if difference and not float_is_zero(difference, precision_digits=2):
-                entry.coupon_id._crm_vn_post(
-                    difference, self.env._("Order %s edited", self.name), "edit", order=self,
-                    base=self._crm_vn_base_points(difference))
+        confirmed._crm_vn_reconcile_points("edit", self.env._("Order %s edited"), cards=cards)
         return result
+
+    def _update_loyalty_history(self, coupon_id, points):
+        # A reward added to a confirmed order: what it spends is the redemption of the
+        # order's earning line (Odoo takes the order's latest line, which may be an edit,
+        # a refund or an expiry).
+        earning = self.env["loyalty.history"].search([
+            ("card_id", "=", coupon_id.id), ("order_model", "=", self._name),
+            ("order_id", "=", self.id), ("crm_vn_kind", "in", ("earning", False))],
+            order="id", limit=1)
+        if not earning:
+            return super()._update_loyalty_history(coupon_id, points)
+        earning.update({"used": earning.used + points})
+        return None
 
     def _crm_vn_loyalty_entries(self):
         return self.coupon_point_ids.filtered(
             lambda entry: entry.coupon_id.program_id.program_type == "loyalty")
 
     def _crm_vn_sync_confirmed_points(self):
-        """A confirmed order whose lines change earns the new amount: the card moves by
-        the difference, once, however often the order is saved."""
+        """A confirmed order whose lines change earns the new amount: its points entry is
+        recomputed and the card reconciled, once, however often the order is saved."""
         for order in self.filtered(lambda o: o.state == "sale"):
             entries = order._crm_vn_loyalty_entries()
             status = order._program_check_compute_points(entries.coupon_id.program_id)
             for entry in entries:
                 points = status.get(entry.coupon_id.program_id, {}).get("points") or [0.0]
-                difference = points[0] - entry.points
-                if float_is_zero(difference, precision_digits=2):
-                    continue
-                entry.sudo().points = points[0]
-                entry.coupon_id._crm_vn_post(
-                    difference, self.env._("Order %s edited", order.name), "edit", order=order,
-                    base=order._crm_vn_base_points(difference))
+                if not float_is_zero(points[0] - entry.points, precision_digits=2):
+                    entry.sudo().points = points[0]
+            order._crm_vn_reconcile_points("edit", self.env._("Order %s edited"))
 
-    def _crm_vn_points_taken_back(self):
-        """{card: points taken back so far on this order's refunds}."""
-        taken = {}
-        lines = self.env["loyalty.history"].sudo().search([
-            ("order_model", "=", self._name), ("order_id", "in", self.ids),
-            ("crm_vn_kind", "=", "refund")])
-        for line in lines:
-            taken[line.card_id] = taken.get(line.card_id, 0.0) + line.used - line.issued
-        return taken
-
-    def _crm_vn_take_back_refunded_points(self):
-        """Take back the share of the points an order earned that its posted credit notes
-        refund; recomputed from scratch each time, so it never takes back twice."""
-        for order in self.filtered(lambda o: o.state == "sale" and o.amount_untaxed):
-            refunds = order.invoice_ids.filtered(
-                lambda move: move.move_type == "out_refund" and move.state == "posted")
-            share = min(1.0, sum(refunds.mapped("amount_untaxed")) / order.amount_untaxed)
-            taken = order._crm_vn_points_taken_back()
-            for entry in order._crm_vn_loyalty_entries():
-                due = entry.points * share - taken.get(entry.coupon_id, 0.0)
-                if float_is_zero(due, precision_digits=2):
-                    continue
-                entry.coupon_id._crm_vn_post(
-                    -due, self.env._("Refund of order %s", order.name), "refund", order=order,
-                    base=order._crm_vn_base_points(-due))
+    def _crm_vn_reconcile_points(self, kind, description, cards=None):
+        """Bring each order's lines in the points history to its net earning (see
+        crm.vn.concepts._order_net_earning), writing only the difference as one line of
+        ``kind``; a take-back never reaches the points of the order that already expired
+        (they are gone), and what the card cannot cover is owed. Reconciling again writes
+        nothing. Only the cards ``cards`` when given."""
+        concepts = self.env["crm.vn.concepts"]
+        net = concepts._order_net_earning(self)
+        ledger = concepts._order_points_ledger(self)
+        for order, card in sorted(net.keys() | ledger.keys(),
+                                  key=lambda key: (key[0].id, key[1].id)):
+            if card.program_id.program_type != "loyalty" or (
+                    cards is not None and card not in cards):
+                continue
+            held = ledger.get((order, card), {})
+            expired = held.get("expired", 0.0)
+            target = max(net.get((order, card), 0.0), expired)
+            difference = float_round(target - held.get("credited", 0.0), precision_digits=2)
+            if float_is_zero(difference, precision_digits=2):
+                continue
+            ratio = held.get("base_ratio")
+            base = difference * ratio if ratio is not None else order._crm_vn_base_points(
+                difference)
+            expiry = False
+            if difference > 0 and kind == "refund":
+                # Points a credit note no longer takes back expire with the earning.
+                expiry = self.env["loyalty.history"].sudo().search([
+                    ("card_id", "=", card.id), ("order_model", "=", order._name),
+                    ("order_id", "=", order.id), ("crm_vn_kind", "=", "earning")],
+                    order="id", limit=1).crm_vn_expiry_date
+            card._crm_vn_post(difference, description % order.name, kind, order=order,
+                              base=base, expiry=expiry)
 
     def _crm_vn_recompute_tiers(self):
         # The customer sees its new tier the moment the order is confirmed or cancelled;
