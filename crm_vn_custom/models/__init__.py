@@ -1,5 +1,6 @@
 from . import crm_vn_phone_mixin
 from . import crm_vn_protected_data_mixin
+from . import crm_vn_personal_data_mixin
 from . import crm_vn_audit_log
 from . import crm_vn_calendar
 from . import crm_vn_concepts
@@ -33,3 +34,9 @@ from . import loyalty_history
 from . import loyalty_card
 from . import base_import_import
 from . import crm_vn_dashboard
+from . import crm_vn_consent
+from . import crm_vn_message_provider
+from . import crm_vn_zns_template
+from . import crm_vn_messenger
+from . import sms_sms
+from . import crm_vn_message_event

@@ -20,7 +20,8 @@ class CrmVnAuditLog(models.Model):
     company_id = fields.Many2one("res.company", readonly=True, index=True)
     kind = fields.Selection(
         [("ownership", "Owner Changed"), ("transfer", "Staff Transfer"),
-         ("points", "Points Adjusted")],
+         ("points", "Points Adjusted"), ("data_export", "Personal Data Exported"),
+         ("data_erasure", "Personal Data Erased")],
         required=True, readonly=True, index=True, default="ownership")
     res_model = fields.Char(string="Document Model", required=True, readonly=True, index=True)
     res_id = fields.Many2oneReference(
@@ -102,6 +103,14 @@ class CrmVnAuditLog(models.Model):
             "field_id": self.env["ir.model.fields"]._get(card._name, "points").id,
             "old_value": card._format_points(old_balance),
             "new_value": card._format_points(new_balance),
+        })
+
+    @api.model
+    def _log_data_subject_request(self, partner, kind, reason):
+        return self.sudo().create({
+            "kind": kind, "reason": reason, "res_model": partner._name, "res_id": partner.id,
+            "record_name": partner.display_name, "partner_id": partner.id,
+            "company_id": (partner.company_id or self.env.company).id,
         })
 
     def action_open_document(self):

@@ -96,6 +96,11 @@ class CrmVnCareEngine(models.AbstractModel):
         claimed = self.env.cr.fetchall()
         if not claimed:
             return self.env["mail.activity"]
+        self.env["crm.vn.messenger"]._queue(step, [
+            (by_key[(res_id, occasion)][0], by_key[(res_id, occasion)][1], occasion,
+             by_key[(res_id, occasion)][2]) for _occurrence_id, res_id, occasion in claimed])
+        if step.crm_vn_message_only:
+            return self.env["mail.activity"]
         model_id = self.env["ir.model"]._get_id(model)
         vals_list = []
         for _occurrence_id, res_id, occasion in claimed:
@@ -115,7 +120,7 @@ class CrmVnCareEngine(models.AbstractModel):
             "occurrences": [row[0] for row in claimed], "activities": activities.ids})
         self.env["crm.vn.care.occurrence"].invalidate_model(
             ["activity_id", "user_id", "date_deadline"])
-        if step.crm_vn_mail_template_id:
+        if step.crm_vn_mail_template_id and not step.crm_vn_send_channel:
             for _occurrence_id, res_id, occasion in claimed:
                 if by_key[(res_id, occasion)][1].email:
                     step.crm_vn_mail_template_id.sudo().send_mail(res_id)

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .crm_vn_consent import PURPOSES
+
 SATISFACTION = [("1", "1 - Very Dissatisfied"), ("2", "2 - Dissatisfied"), ("3", "3 - Neutral"),
                 ("4", "4 - Satisfied"), ("5", "5 - Very Satisfied")]
 NPS = [(str(score), str(score)) for score in range(11)]
@@ -42,6 +44,32 @@ class CrmVnCareLog(models.Model):
         help="The planned care activity this interaction completes.")
     res_model = fields.Char(string="Document Model")
     res_id = fields.Many2oneReference(string="Document", model_field="res_model")
+    # An automated message is a care-log line too (crm.vn.messenger sends it); it is not
+    # an interaction: it does not move the customer's care dates.
+    message_state = fields.Selection(
+        [("queued", "Queued"), ("sent", "Sent"), ("delivered", "Delivered"),
+         ("failed", "Failed"), ("skipped", "Not Sent")],
+        string="Message Status", index="btree_not_null", readonly=True, copy=False)
+    message_channel = fields.Selection(
+        [("zalo", "Zalo ZNS"), ("sms", "SMS"), ("email", "Email")], readonly=True)
+    message_purpose = fields.Selection(PURPOSES, readonly=True)
+    message_template = fields.Char(readonly=True)
+    message_error = fields.Char(string="Why Not Sent", readonly=True)
+    message_cost = fields.Float(readonly=True)
+    message_provider_id = fields.Many2one(
+        "crm.vn.message.provider", readonly=True, index="btree_not_null", ondelete="set null")
+    message_external_id = fields.Char(
+        string="Provider Message ID", readonly=True, index="btree_not_null", copy=False)
+    message_key = fields.Char(readonly=True, copy=False,
+                              help="The occasion: a message is never sent twice for it.")
+    message_attempts = fields.Integer(readonly=True)
+    message_next_try = fields.Datetime(readonly=True, index="btree_not_null")
+    message_sent_at = fields.Datetime(readonly=True)
+    message_channels = fields.Char(readonly=True, help="Channels still to try, in order.")
+    message_fallback = fields.Boolean(readonly=True)
+
+    _sql_constraints = [("message_key_uniq", "unique(message_key)",
+                         "A message is sent once per occasion.")]
 
     @api.constrains("date")
     def _check_date(self):
@@ -56,7 +84,7 @@ class CrmVnCareLog(models.Model):
         Partner._crm_vn_check_customer_access(Partner.browse(
             {vals.get("partner_id") for vals in vals_list} - {None, False}))
         logs = super().create(vals_list)
-        logs._update_last_interaction()
+        logs.filtered(lambda log: not log.message_state)._update_last_interaction()
         closing = logs.filtered("activity_id")
         step_of = {occurrence.activity_id: occurrence for occurrence in
                    self.env["crm.vn.care.occurrence"].sudo().search(
@@ -86,3 +114,24 @@ class CrmVnCareLog(models.Model):
         for customer, day in latest.items():
             if not customer.last_interaction_date or customer.last_interaction_date < day:
                 customer.sudo().last_interaction_date = day
+
+    @api.model
+    def _crm_vn_apply_delivery_event(self, provider, event):
+        """A provider's delivery report: Zalo's ``user_received_message``, or a gateway's
+        ``message_status`` with delivered / failed."""
+        message = event.get("message") or {}
+        log = self.search([("message_provider_id", "=", provider.id),
+                           ("message_external_id", "=", str(message.get("msg_id") or ""))],
+                          limit=1) if message.get("msg_id") else self.browse()
+        if not log:
+            return log
+        status = message.get("status") or (
+            "delivered" if event.get("event_name") == "user_received_message" else None)
+        if status == "delivered":
+            log.message_state = "delivered"
+        elif status == "failed":
+            log.write({"message_state": "failed",
+                       "message_error": str(message.get("error") or "")[:250]})
+        if message.get("cost") is not None:
+            log.message_cost = float(message["cost"])
+        return log

@@ -22,3 +22,10 @@ def vn_key(text):
 def vn_place_key(text):
     """vn_key without the administrative prefix: "TP. Hồ Chí Minh" → "hochiminh"."""
     return _PREFIXES.sub("", _plain_words(text)).replace(" ", "")
+
+
+def vn_unaccent(text):
+    """Vietnamese without diacritics, case and punctuation kept: brand-name SMS gateways
+    send GSM text, and an accented SMS costs two or three times as much."""
+    text = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
+    return "".join(char for char in text if not unicodedata.combining(char))

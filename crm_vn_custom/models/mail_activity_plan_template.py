@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .crm_vn_consent import PURPOSES
+
 TRIGGERS = [
     ("lead_created", "Lead Created"),
     ("lead_stage", "Lead Reaches a Stage"),
@@ -45,6 +47,25 @@ class MailActivityPlanTemplate(models.Model):
         "mail.template", string="Send Email",
         domain="[('model', '=', res_model)]",
         help="Sent to the customer automatically when the step fires.")
+    crm_vn_send_channel = fields.Selection(
+        [("email", "Email"), ("sms", "SMS"), ("zalo", "Zalo ZNS"),
+         ("tier", "The Tier's Preferred Channel")], string="Send a Message",
+        help="Send the customer a message on this channel when the step fires (as well "
+        "as scheduling the activity, unless Message Only). The tier's preferred channels "
+        "are tried in their order (e.g. Zalo, then SMS, then email).")
+    crm_vn_send_fallback = fields.Boolean(
+        string="Fall Back to the Next Channel",
+        help="When the customer cannot be reached on a channel (no Zalo account, no "
+        "consent, no number), try the tier's next preferred channel.")
+    crm_vn_message_only = fields.Boolean(
+        string="Message Only", help="Send the message without scheduling an activity.")
+    crm_vn_message_purpose = fields.Selection(
+        PURPOSES, string="Message Purpose", default="service",
+        help="Greetings and promotions need the customer's prior consent and go out only "
+        "inside the sending window, under the daily cap (Decree 91/2020/ND-CP).")
+    crm_vn_sms_template_id = fields.Many2one(
+        "sms.template", string="SMS Template", domain="[('model', '=', res_model)]")
+    crm_vn_zns_template_id = fields.Many2one("crm.vn.zns.template", string="ZNS Template")
     responsible_type = fields.Selection(
         selection_add=[("salesperson", "Customer's Salesperson"),
                        ("team_leader", "Team Leader")],
@@ -75,3 +96,32 @@ class MailActivityPlanTemplate(models.Model):
         responsible = leader if self.responsible_type == "team_leader" else owner
         responsible = responsible or owner or leader or self.responsible_id or on_demand_responsible
         return {"responsible": responsible or self.env.ref("base.user_admin"), "error": False}
+
+    @api.constrains("crm_vn_send_channel", "crm_vn_mail_template_id", "crm_vn_sms_template_id",
+                    "crm_vn_zns_template_id")
+    def _check_crm_vn_message(self):
+        content = {"email": "crm_vn_mail_template_id", "sms": "crm_vn_sms_template_id",
+                   "zalo": "crm_vn_zns_template_id"}
+        for step in self.filtered("crm_vn_send_channel"):
+            channels = list(content) if step.crm_vn_send_channel == "tier" else [
+                step.crm_vn_send_channel]
+            if not any(step[content[channel]] for channel in channels):
+                raise ValidationError(self.env._(
+                    "The step %(step)s sends a message: choose its template.",
+                    step=step.summary or step.display_name))
+
+    def _crm_vn_message_channels(self, tier):
+        """The channels to try for a customer of ``tier``, in order, among those the step
+        has a template for."""
+        self.ensure_one()
+        content = {"email": self.crm_vn_mail_template_id, "sms": self.crm_vn_sms_template_id,
+                   "zalo": self.crm_vn_zns_template_id}
+        preferred = [c.code for c in tier.channel_ids.sorted("sequence") if c.code in content]
+        if self.crm_vn_send_channel == "tier":
+            channels = preferred or ["zalo", "sms", "email"]
+        else:
+            channels = [self.crm_vn_send_channel] + [
+                c for c in preferred if c != self.crm_vn_send_channel]
+        if not self.crm_vn_send_fallback:
+            channels = channels[:1]
+        return [channel for channel in channels if content[channel]]

@@ -1,5 +1,5 @@
-from odoo import Command, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 
 class ResCompany(models.Model):
@@ -40,6 +40,19 @@ class ResCompany(models.Model):
         domain="[('model', '=', 'loyalty.card')]",
         help="Leave empty to use the addon's Vietnamese and English email.")
 
+    # Decree 91/2020/ND-CP, art. 12 and 13: advertising SMS only 07:00-22:00, at most three
+    # advertising SMS or emails to one person in 24 hours. Defaults no looser than that.
+    crm_vn_marketing_hour_from = fields.Float(
+        string="Greetings and Promotions From", default=8.0,
+        help="Advertising messages go out only after this hour (Decree 91/2020: 07:00).")
+    crm_vn_marketing_hour_to = fields.Float(
+        string="Greetings and Promotions Until", default=21.0,
+        help="…and before this hour (Decree 91/2020: 22:00).")
+    crm_vn_marketing_daily_cap = fields.Integer(
+        string="Promotions per Customer per Day", default=1,
+        help="At most this many greetings and promotions to one customer in 24 hours "
+        "(Decree 91/2020: 3).")
+
     _sql_constraints = [
         ("crm_vn_tier_days_positive",
          "CHECK(crm_vn_tier_window_days > 0 AND crm_vn_tier_grace_days >= 0)",
@@ -50,6 +63,16 @@ class ResCompany(models.Model):
          "CHECK(crm_vn_points_validity_months >= 0 AND crm_vn_points_expiry_notice_days >= 0)",
          "The points validity and the reminder delay cannot be negative."),
     ]
+
+    @api.constrains("crm_vn_marketing_hour_from", "crm_vn_marketing_hour_to",
+                    "crm_vn_marketing_daily_cap")
+    def _check_crm_vn_marketing_rules(self):
+        for company in self:
+            if not (7 <= company.crm_vn_marketing_hour_from < company.crm_vn_marketing_hour_to
+                    <= 22 and 1 <= company.crm_vn_marketing_daily_cap <= 3):
+                raise ValidationError(self.env._(
+                    "Greetings and promotions may go out between 07:00 and 22:00, at most "
+                    "three a day to one customer (Decree 91/2020/ND-CP)."))
 
     def _crm_vn_points_expiry_template(self):
         self.ensure_one()

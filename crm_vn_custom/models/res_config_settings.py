@@ -20,4 +20,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.crm_vn_points_expiry_template_id", readonly=False)
     crm_vn_care_escalation_days = fields.Integer(
         related="company_id.crm_vn_care_escalation_days", readonly=False)
+    crm_vn_marketing_hour_from = fields.Float(
+        related="company_id.crm_vn_marketing_hour_from", readonly=False)
+    crm_vn_marketing_hour_to = fields.Float(
+        related="company_id.crm_vn_marketing_hour_to", readonly=False)
+    crm_vn_marketing_daily_cap = fields.Integer(
+        related="company_id.crm_vn_marketing_daily_cap", readonly=False)
     crm_vn_churn_days = fields.Integer(related="company_id.crm_vn_churn_days", readonly=False)

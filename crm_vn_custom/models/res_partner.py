@@ -58,7 +58,8 @@ DUPLICATE_FIELDS = frozenset({
 
 class ResPartner(models.Model):
     _name = "res.partner"
-    _inherit = ["res.partner", "crm.vn.phone.mixin", "crm.vn.protected.data.mixin"]
+    _inherit = ["res.partner", "crm.vn.phone.mixin", "crm.vn.protected.data.mixin",
+                "crm.vn.personal.data.mixin"]
     _crm_vn_sensitive_fields = ("comment", "tier_revenue")
     _crm_vn_internal_fields = (
         "tier_override_id", "tier_override_reason", "tier_override_until", "tier_grace_until",

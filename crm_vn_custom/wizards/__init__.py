@@ -5,3 +5,4 @@ from . import crm_vn_tier_preview
 from . import crm_vn_staff_transfer
 from . import loyalty_card_update_balance
 from . import crm_vn_duplicate_reason
+from . import crm_vn_data_subject_request

@@ -1,0 +1,270 @@
+import logging
+from datetime import datetime, time, timedelta
+
+import pytz
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools.message_clients import ProviderError
+from .crm_vn_text import vn_unaccent
+
+_logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 200
+MAX_ATTEMPTS = 5
+CHANNEL_CODES = {"zalo": "zalo", "sms": "sms", "email": "email"}
+
+
+class CrmVnMessenger(models.AbstractModel):
+    """Care messages that send themselves. A care step that fires queues one care-log line
+    per occasion (``message_key``, unique: never sent twice); a cron sends the queue in
+    batches, each batch committed, rows locked with SKIP LOCKED so that several workers
+    share a Tết day without sending anything twice. Each line tries its channels in order
+    (the tier's preference), skipping those the customer cannot be reached on or did not
+    consent to, and records what happened."""
+
+    _name = "crm.vn.messenger"
+    _description = "Customer Care Messages"
+
+    # ------------------------------------------------------------------ queueing
+    @api.model
+    def _queue(self, step, items):
+        """Queue the step's message for ``items`` (target, customer, occasion, day)."""
+        if not step.crm_vn_send_channel:
+            return self.env["crm.vn.care.log"]
+        now = fields.Datetime.now()
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for target, partner, occasion, _day in items:
+            customer = partner.commercial_partner_id
+            if not customer:
+                continue
+            vals_list.append({
+                "partner_id": customer.id, "date": today, "step_id": step.id,
+                "company_id": (step.plan_id.company_id or customer.company_id
+                               or self.env.company).id,
+                "user_id": (customer.user_id or self.env.user).id,
+                "res_model": target._name, "res_id": target.id,
+                "note": step.summary and Markup("<p>%s</p>") % step.summary,
+                "message_state": "queued", "message_purpose": step.crm_vn_message_purpose,
+                "message_key": f"{step.id}:{target._name}:{target.id}:{occasion}",
+                "message_channels": ",".join(step._crm_vn_message_channels(customer.tier_id)),
+                "message_fallback": step.crm_vn_send_fallback, "message_next_try": now,
+            })
+        return self.env["crm.vn.care.log"].sudo().create(vals_list)
+
+    # ------------------------------------------------------------------ sending
+    @api.model
+    def _cron_send_queue(self):
+        """One batch per call; the cron framework commits it and calls again while
+        messages remain due."""
+        logs = self._lock_due_batch(BATCH_SIZE)
+        for log in logs:
+            self._send_one(log)
+        remaining = self.env["crm.vn.care.log"].sudo().search_count(self._due_domain())
+        _logger.info("Care messages: %s handled, %s due", len(logs), remaining)
+        self.env["ir.cron"]._notify_progress(done=len(logs), remaining=remaining)
+        return logs
+
+    @api.model
+    def _due_domain(self):
+        return [("message_state", "=", "queued"),
+                ("message_next_try", "<=", fields.Datetime.now())]
+
+    @api.model
+    def _lock_due_batch(self, limit):
+        """The next due messages, locked for this transaction; rows another worker is
+        sending are skipped, not waited for."""
+        self.env["crm.vn.care.log"].flush_model()
+        rows = self.env.execute_query(SQL("""
+            SELECT id FROM crm_vn_care_log
+             WHERE message_state = 'queued' AND message_next_try <= %s
+          ORDER BY message_next_try, id
+             LIMIT %s
+               FOR UPDATE SKIP LOCKED
+        """, fields.Datetime.now(), limit))
+        return self.env["crm.vn.care.log"].sudo().browse(row[0] for row in rows)
+
+    @api.model
+    def _marketing_delay(self, company, partner):
+        """When a greeting or promotion to ``partner`` may go out: now, or the next opening
+        of the sending window, or tomorrow when today's cap is reached."""
+        tz = pytz.timezone(company.partner_id.tz or "Asia/Ho_Chi_Minh")
+        now = fields.Datetime.now()
+        local = pytz.utc.localize(now).astimezone(tz)
+        hour = local.hour + local.minute / 60
+        day = local.date()
+
+        def opening(on_day):
+            start = datetime.combine(on_day, time()) + timedelta(
+                hours=company.crm_vn_marketing_hour_from)
+            return tz.localize(start).astimezone(pytz.utc).replace(tzinfo=None)
+
+        if hour < company.crm_vn_marketing_hour_from:
+            return opening(day)
+        if hour >= company.crm_vn_marketing_hour_to:
+            return opening(day + timedelta(days=1))
+        sent = self.env["crm.vn.care.log"].sudo().search_count([
+            ("partner_id", "=", partner.id), ("message_purpose", "=", "marketing"),
+            ("message_state", "in", ("sent", "delivered")),
+            ("message_sent_at", ">", now - timedelta(hours=24))])
+        if sent >= company.crm_vn_marketing_daily_cap:
+            return opening(day + timedelta(days=1))
+        return None
+
+    @api.model
+    def _blocked_reason(self, log, channel):
+        """Why ``channel`` cannot carry this message to the customer, or None."""
+        partner = log.partner_id
+        purpose = log.message_purpose
+        channel_name = dict(log._fields["message_channel"]._description_selection(self.env))[
+            channel]
+        consent = self.env["crm.vn.consent"]._latest(partner, purpose, channel).get(partner.id)
+        if consent is False or (purpose == "marketing" and consent is None):
+            return self.env._("No consent to %(purpose)s on %(channel)s.",
+                              purpose=dict(log._fields["message_purpose"]._description_selection(
+                                  self.env))[purpose].lower(), channel=channel_name)
+        if channel == "email":
+            if not partner.email_normalized:
+                return self.env._("No email address.")
+            if purpose == "marketing" and self.env["mail.blacklist"].sudo().search_count(
+                    [("email", "=", partner.email_normalized)]):
+                return self.env._("The email address is on the blacklist.")
+            return None
+        number = partner.mobile or partner.phone
+        if not number:
+            return self.env._("No phone number.")
+        blacklist = self.env["phone.blacklist"].sudo()
+        if purpose == "marketing" and any(
+                blacklist.search_count([("number", "=", n)])
+                for n in {partner.phone_sanitized, partner.mobile} - {False, None}):
+            return self.env._("The phone number is on the blacklist.")
+        return None
+
+    @api.model
+    def _send_one(self, log):
+        company = log.company_id
+        if log.message_purpose == "marketing":
+            later = self._marketing_delay(company, log.partner_id)
+            if later:
+                log.message_next_try = later
+                return
+        channels = [c for c in (log.message_channels or "").split(",") if c]
+        reasons = []
+        while channels:
+            channel = channels[0]
+            reason = self._blocked_reason(log, channel)
+            if not reason:
+                try:
+                    self._send_on(log, channel)
+                    return
+                except ProviderError as error:
+                    if error.kind != "recipient":
+                        return self._retry_later(log, channel, error)
+                    reason = self.env._("Not reachable on %(channel)s: %(error)s",
+                                        channel=channel, error=error.message or error.code)
+            reasons.append(reason)
+            channels.pop(0)
+            log.message_channels = ",".join(channels)
+            if not log.message_fallback:
+                break
+        log.write({"message_state": "skipped" if not log.message_attempts else "failed",
+                   "message_error": " ".join(reasons)[:250], "message_next_try": False})
+
+    @api.model
+    def _retry_later(self, log, channel, error):
+        attempts = log.message_attempts + 1
+        values = {"message_attempts": attempts, "message_channel": channel,
+                  "message_error": str(error)[:250]}
+        if error.kind == "quota":
+            values["message_next_try"] = fields.Datetime.now() + timedelta(days=1)
+        elif error.kind == "temporary" and attempts < MAX_ATTEMPTS:
+            # 5, 10, 20, 40 minutes: a gateway's outage is waited out, not hammered.
+            values["message_next_try"] = fields.Datetime.now() + timedelta(
+                minutes=5 * 2 ** (attempts - 1))
+        else:
+            values.update(message_state="failed", message_next_try=False)
+        log.write(values)
+
+    @api.model
+    def _send_on(self, log, channel):
+        step = log.step_id
+        target = self.env[log.res_model].browse(log.res_id).exists() if log.res_model else None
+        target = target or log.partner_id
+        values = {"message_channel": channel, "message_sent_at": fields.Datetime.now(),
+                  "message_next_try": False, "message_error": False}
+        if channel == "email":
+            template = step.crm_vn_mail_template_id
+            mail = self.env["mail.mail"].sudo().browse(
+                template.sudo().send_mail(target.id, force_send=False))
+            if log.message_purpose == "marketing":
+                mail.body_html = (mail.body_html or "") + self.env[
+                    "res.partner"]._crm_vn_unsubscribe_footer(log.partner_id)
+            values.update(message_state="sent", message_template=template.name)
+        elif channel == "sms":
+            template = step.crm_vn_sms_template_id
+            body = template._render_field("body", target.ids)[target.id]
+            if log.message_purpose == "marketing":
+                # Decree 91: "[QC]" first, how to refuse last.
+                body = "[QC] %s %s" % (body, self.env._("Tu choi QC: soan TC gui %(brand)s",
+                                                         brand=self._sms_brand(log)))
+            provider = self.env["crm.vn.message.provider"]._of_company(log.company_id,
+                                                                        "sms_esms")
+            self.env["sms.sms"].sudo().create({
+                "number": log.partner_id.mobile or log.partner_id.phone,
+                "body": vn_unaccent(body), "partner_id": log.partner_id.id,
+                "crm_vn_care_log_id": log.id, "crm_vn_provider_id": provider.id,
+            })
+            # Odoo's SMS queue sends it and reports back (sms.sms._send).
+            values.update(message_state="queued", message_template=template.name,
+                          message_provider_id=provider.id, message_next_try=False)
+        else:
+            template = step.crm_vn_zns_template_id
+            provider = template.provider_id
+            card = self.env["loyalty.card"].sudo().search(
+                [("partner_id", "=", log.partner_id.id),
+                 ("program_id", "=", log.company_id.crm_vn_loyalty_program_id.id)], limit=1)
+            params = template._params({
+                "customer": log.partner_id, "tier": log.partner_id.tier_id, "card": card,
+                "order": target if target._name == "sale.order" else None,
+                "occasion": log.message_key.split(":", 3)[-1]})
+            external_id, cost = provider._send_zns(
+                log.partner_id.mobile or log.partner_id.phone, template.template_ref, params,
+                log.message_key)
+            values.update(message_state="sent", message_template=template.name,
+                          message_provider_id=provider.id, message_external_id=external_id,
+                          message_cost=float(cost or 0))
+        channel_record = self.env["crm.vn.care.channel"].sudo().search(
+            [("code", "=", CHANNEL_CODES[channel])], limit=1)
+        values["channel_id"] = channel_record.id
+        log.write(values)
+
+    @api.model
+    def _sms_brand(self, log):
+        provider = self.env["crm.vn.message.provider"]._of_company(log.company_id, "sms_esms")
+        return provider.sms_brand_name or log.company_id.name
+
+    # ------------------------------------------------------------------ reports
+    @api.model
+    def _sms_results(self, sms_records, error=None):
+        """What Odoo's SMS queue did with messages of the care queue."""
+        for sms in sms_records.filtered("crm_vn_care_log_id"):
+            log = sms.crm_vn_care_log_id
+            if not error:
+                log.write({"message_state": "sent", "message_sent_at": fields.Datetime.now(),
+                           "message_external_id": sms.crm_vn_external_id,
+                           "message_cost": sms.crm_vn_cost})
+            elif error.kind == "recipient" and log.message_fallback and log.message_channels:
+                channels = log.message_channels.split(",")[1:]
+                log.write({"message_channels": ",".join(channels), "message_state": "queued",
+                           "message_next_try": fields.Datetime.now() if channels else False,
+                           "message_error": str(error)[:250]})
+                if not channels:
+                    log.message_state = "failed"
+            else:
+                self._retry_later(log, "sms", error)
+                if log.message_state == "queued":
+                    # Sent again by the care queue, as a new SMS.
+                    log.message_channels = log.message_channels or "sms"
