@@ -124,6 +124,7 @@ class CrmVnMessageProvider(models.Model):
 
     def action_refresh_token(self):
         self.ensure_one()
+        self.check_access("write")
         try:
             self._zalo_access_token(force=True)
         except message_clients.ProviderError as error:

@@ -208,7 +208,7 @@ class CrmVnMessenger(models.AbstractModel):
             body = template._render_field("body", target.ids)[target.id]
             if log.message_purpose == "marketing":
                 # Decree 91: "[QC]" first, how to refuse last.
-                body = "[QC] %s %s" % (body, self.env._("Tu choi QC: soan TC gui %(brand)s",
+                body = "[QC] %s %s" % (body, self.env._("To stop offers, text TC to %(brand)s",
                                                          brand=self._sms_brand(log)))
             provider = self.env["crm.vn.message.provider"]._of_company(log.company_id,
                                                                         "sms_esms")

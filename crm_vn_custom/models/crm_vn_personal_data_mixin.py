@@ -79,7 +79,7 @@ class CrmVnPersonalDataMixin(models.AbstractModel):
                                  ["date", "old_tier_id", "new_tier_id", "cause"]),
         }
 
-    def action_crm_vn_export_personal_data(self, reason):
+    def _crm_vn_export_personal_data(self, reason):
         self._crm_vn_check_data_subject_rights()
         data = self._crm_vn_personal_data()
         attachment = self.env["ir.attachment"].create({
@@ -90,7 +90,7 @@ class CrmVnPersonalDataMixin(models.AbstractModel):
         self.env["crm.vn.audit.log"]._log_data_subject_request(self, "data_export", reason)
         return attachment
 
-    def action_crm_vn_erase_personal_data(self, reason):
+    def _crm_vn_erase_personal_data(self, reason):
         """Anonymise the customer and its contacts; orders, invoices and totals stay."""
         self._crm_vn_check_data_subject_rights()
         customer = self.commercial_partner_id.sudo()

@@ -15,9 +15,10 @@ class SmsSms(models.Model):
 
     crm_vn_care_log_id = fields.Many2one(
         "crm.vn.care.log", string="Care Message", index="btree_not_null", ondelete="set null")
-    crm_vn_provider_id = fields.Many2one("crm.vn.message.provider", ondelete="set null")
-    crm_vn_external_id = fields.Char(copy=False)
-    crm_vn_cost = fields.Float(copy=False)
+    crm_vn_provider_id = fields.Many2one(
+        "crm.vn.message.provider", string="Gateway", ondelete="set null")
+    crm_vn_external_id = fields.Char(string="Gateway Message ID", copy=False)
+    crm_vn_cost = fields.Float(string="Cost", copy=False)
 
     def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
         gateway = self.filtered("crm_vn_provider_id")

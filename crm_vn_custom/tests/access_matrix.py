@@ -34,6 +34,9 @@ MODELS = {
     "crm.vn.tier.history": {"read": "-OTAA-", "write": "------"},
     "crm.vn.duplicate": {"read": "-OTAA-", "write": "---AA-"},
     "crm.vn.audit.log": {"read": "---AA-", "write": "------"},
+    "crm.vn.consent": {"read": "-OTAA-", "write": "------"},
+    "crm.vn.message.provider": {"read": "---AA-", "write": "----A-"},
+    "crm.vn.zns.template": {"read": "---AA-", "write": "----A-"},
     "crm.vn.customer.report": {"read": "-OTAA-"},
     "crm.vn.cohort.report": {"read": "-OTAA-"},
     "crm.vn.care.compliance.report": {"read": "-OTAA-"},
@@ -74,6 +77,8 @@ METHODS = {
     ("crm.vn.staff.transfer", "action_transfer"): "---AA-",
     ("res.users", "action_crm_vn_transfer_customers"): "---AA-",
     ("crm.vn.province.migration", "action_migrate"): "----A-",
+    ("crm.vn.data.subject.request", "action_confirm"): "---AA-",
+    ("crm.vn.message.provider", "action_refresh_token"): "----A-",
 }
 
 # Models of the addon with no entry point of their own: engines and helpers that other
@@ -89,6 +94,10 @@ INTERNAL_MODELS = {
     "crm.vn.tier.engine": "computes tiers in SQL, called by the entry points above",
     "crm.vn.tier.preview.line": "lines of the tier preview",
     "crm.vn.province.migration.line": "lines of the province move",
+    "crm.vn.messenger": "sends the care messages, called by the care engine and its cron",
+    "crm.vn.message.event": "delivery reports already applied, written by the webhook",
+    "crm.vn.personal.data.mixin": "a customer's data export and erasure, for the request",
+    "crm.vn.zns.template.parameter": "lines of the ZNS templates",
 }
 
 

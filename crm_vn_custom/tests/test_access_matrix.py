@@ -24,6 +24,9 @@ WRITES = {
     "crm.vn.tier.history": {"reason": "Sửa"},
     "crm.vn.duplicate": {"request_reason": "Sửa"},
     "crm.vn.audit.log": {"reason": "Sửa"},
+    "crm.vn.consent": {"evidence": "Sửa"},
+    "crm.vn.message.provider": {"timeout": 12},
+    "crm.vn.zns.template": {"name": "Mẫu đổi tên"},
     "crm.vn.tier": {"color": 3},
     "crm.vn.care.channel": {"sequence": 42},
     "crm.vn.segment": {"name": "Nhóm đổi tên"},
@@ -128,6 +131,14 @@ class TestAccessMatrix(HttpCase):
             "res_model": "res.partner", "res_id": c.id, "partner_id": c.id,
             "record_name": c.name, "company_id": cls.company.id, "kind": "ownership"}
             for c in customers])
+        consents = env["crm.vn.consent"].create([{
+            "partner_id": c.id, "purpose": "marketing", "company_id": cls.company.id}
+            for c in customers])
+        provider = env["crm.vn.message.provider"].create({
+            "name": "Zalo ma trận", "company_id": cls.company.id, "provider_type": "zalo_zns",
+            "api_url": "http://127.0.0.1:9/message/template"})
+        zns_template = env["crm.vn.zns.template"].create({
+            "name": "Cảm ơn", "provider_id": provider.id, "template_ref": "1"})
         product = env["product.product"].create({"name": "Máy lọc", "list_price": 1e6})
         orders = env["sale.order"].create([{
             "partner_id": c.id, "user_id": o.id, "company_id": cls.company.id,
@@ -146,7 +157,7 @@ class TestAccessMatrix(HttpCase):
             "loyalty.history": list(history), "crm.vn.care.log": list(logs),
             "crm.vn.complaint": list(complaints), "crm.vn.care.occurrence": list(occurrences),
             "crm.vn.tier.history": list(tier_history), "crm.vn.duplicate": list(duplicates),
-            "crm.vn.audit.log": list(audit),
+            "crm.vn.audit.log": list(audit), "crm.vn.consent": list(consents),
         }
         for model in ("crm.vn.customer.report", "crm.vn.cohort.report",
                       "crm.vn.care.compliance.report", "crm.vn.satisfaction.report",
@@ -156,6 +167,7 @@ class TestAccessMatrix(HttpCase):
                                                 "company_id": cls.company.id})
         channel = env["crm.vn.care.channel"].search([], limit=1)
         single = {"crm.vn.tier": tier, "crm.vn.care.channel": channel,
+                  "crm.vn.message.provider": provider, "crm.vn.zns.template": zns_template,
                   "crm.vn.segment": segment, "mail.activity.plan": plan}
         return {"scoped": scoped, "single": single, "tier": tier}
 
@@ -181,6 +193,9 @@ class TestAccessMatrix(HttpCase):
         if model == "crm.vn.duplicate.reason":
             return self._wizard_call(model, {"duplicate_ids": [Command.set(record.ids)],
                                              "mode": "decline", "reason": "Không"}, method)
+        if model == "crm.vn.data.subject.request":
+            return self._wizard_call(model, {"partner_id": record.id, "reason": "Ma trận"},
+                                     method)
         if model == "crm.vn.tier.override":
             return self._wizard_call(model, {"partner_id": record.id, "tier_id": tier.id,
                                              "reason": "Ma trận"}, method)
@@ -204,7 +219,8 @@ class TestAccessMatrix(HttpCase):
         method that acts on another model's records (wizards, partner buttons)."""
         scoped = self.records["scoped"]
         targets = {"crm.vn.duplicate.reason": "crm.vn.duplicate",
-                   "crm.vn.tier.override": "res.partner"}
+                   "crm.vn.tier.override": "res.partner",
+                   "crm.vn.data.subject.request": "res.partner"}
         model = targets.get(model, model)
         if model in scoped:
             return scoped[model]

@@ -17,8 +17,8 @@ class CrmVnDataSubjectRequest(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         if self.request == "erase":
-            self.partner_id.action_crm_vn_erase_personal_data(self.reason)
+            self.partner_id._crm_vn_erase_personal_data(self.reason)
             return {"type": "ir.actions.act_window_close"}
-        attachment = self.partner_id.action_crm_vn_export_personal_data(self.reason)
+        attachment = self.partner_id._crm_vn_export_personal_data(self.reason)
         return {"type": "ir.actions.act_url", "target": "self",
                 "url": f"/web/content/{attachment.id}?download=true"}
