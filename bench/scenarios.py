@@ -448,3 +448,63 @@ def manager_dashboard(bench):
                            before=None, after=lambda: bench.rollback(bench.env))
     bench.add("6", "dashboard", f"manager dashboard ({model}.{method})", figure,
               growth_limits={"queries": 1.0})
+
+
+# ------------------------------------------- M. care messages, throughput
+MESSAGES = 5000
+
+
+def _message_step(env, url):
+    """A ZNS thanks step, message only, on a Zalo OA played by the stand-in at ``url``."""
+    company = env.company
+    provider = env["crm.vn.message.provider"].create({
+        "name": "Zalo bench", "company_id": company.id, "provider_type": "zalo_zns",
+        "api_url": f"{url}/message/template", "oauth_url": f"{url}/v4/oa/access_token",
+        "zalo_app_id": "bench", "zalo_secret_key": "bench", "zalo_refresh_token": "bench"})
+    template = env["crm.vn.zns.template"].create({
+        "name": "Cảm ơn", "provider_id": provider.id, "template_ref": "1",
+        "parameter_ids": [(0, 0, {"name": "customer_name", "value_path": "customer.name"}),
+                          (0, 0, {"name": "tier", "value_path": "tier.name"})]})
+    plan = env["mail.activity.plan"].create({
+        "name": "Bench messages", "res_model": "res.partner", "company_id": company.id,
+        "crm_vn_stage": "after_sale"})
+    return env["mail.activity.plan.template"].create({
+        "plan_id": plan.id, "summary": "Cảm ơn", "crm_vn_trigger": "order_confirmed",
+        "activity_type_id": env.ref("mail.mail_activity_data_todo").id,
+        "crm_vn_send_channel": "zalo", "crm_vn_message_only": True,
+        "crm_vn_zns_template_id": template.id})
+
+
+@scenario("M", "Care messages sent by the queue cron to a stand-in Zalo OA")
+def care_messages(bench):
+    env = bench.env
+    cron = env.ref("crm_vn_custom.ir_cron_send_messages", raise_if_not_found=False)
+    if not cron:
+        bench.not_installed("M", "messages", "care messages")
+        return
+    from odoo.addons.crm_vn_custom.tools.message_standin import StandIn  # noqa: PLC0415
+
+    standin = StandIn().start()
+    standin.lenient = True
+    count = min(MESSAGES, bench.customers)
+    try:
+        def queued():
+            step = _message_step(env, standin.url)
+            customers = env["res.partner"].search(
+                [("mobile", "!=", False), ("customer_rank", ">", 0)], limit=count)
+            today = datetime.date.today()
+            env["crm.vn.messenger"]._queue(
+                step, [(c, c, f"bench:{c.id}", today) for c in customers])
+            env.flush_all()
+            return cron
+
+        figure = bench.measure(run_cron, before=queued,
+                               after=lambda: bench.rollback(env, clear_caches=True))
+    finally:
+        standin.stop()
+    sent = sum(figure.result["done"])
+    bench.add("M", "messages", f"send {sent:,} queued ZNS messages over HTTP", figure,
+              note=f"{sent / figure.median:,.0f} messages/s to a stand-in on 127.0.0.1 (one "
+                   f"HTTP call each, batches of 200 committed); queries per message: "
+                   f"{figure.query_median / max(sent, 1):.1f}",
+              details=dict(figure.result, messages=sent))

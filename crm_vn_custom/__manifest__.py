@@ -72,6 +72,7 @@
         "demo/crm_vn_demo_data.xml",
         "demo/care_plan_demo.xml",
         "demo/crm_vn_segment_demo.xml",
+        "demo/crm_vn_message_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -33,6 +33,8 @@ BARE_DB = "crm_vn_test_bare"
 UNINSTALL_DB = "crm_vn_test_uninstall"
 PG_PORT = int(os.environ.get("CRM_VN_PG_PORT", "55432"))
 HTTP_PORT = int(os.environ.get("CRM_VN_HTTP_PORT", "8069"))
+# The demo's message providers point at a stand-in for Zalo and the SMS gateway here.
+STANDIN_PORT = 8070
 ODOO_SERIES = (18, 0)
 # libpq's variables naming a PostgreSQL server; any of the first three selects it.
 PG_VARIABLES = ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD")
@@ -413,10 +415,16 @@ def cmd_demo(_args):
             proc = subprocess.Popen(
                 odoo_cmd("-d", DEMO_DB, f"--db-filter=^{DEMO_DB}$", "--logfile", str(log)),
                 env=odoo_env(), cwd=ROOT, stdout=devnull, stderr=stderr, start_new_session=True)
+            # The demo's Zalo OA and SMS gateway, in Odoo's process group: stopped with it.
+            if not port_open(STANDIN_PORT):
+                standin = ROOT / ADDON / "tools" / "message_standin.py"
+                subprocess.Popen([sys.executable, str(standin), str(STANDIN_PORT)], cwd=ROOT,
+                                 stdout=devnull, stderr=stderr, process_group=proc.pid)
         (LOCAL / "odoo.pid").write_text(str(proc.pid))
         wait_for_http(proc, log)
     url = f"http://localhost:{HTTP_PORT}"
     say(f"Odoo is running on {url} (database {DEMO_DB}); log: {LOCAL / 'odoo.log'}")
+    say(f"Zalo ZNS and the SMS gateway are played by a stand-in on 127.0.0.1:{STANDIN_PORT}")
     for login, password, role in DEMO_LOGINS:
         print(f"    {login:<12} / {password:<12} {role}")
     say("`make stop` stops Odoo and the embedded PostgreSQL.")

@@ -137,6 +137,12 @@ class CrmVnDashboard(models.AbstractModel):
                 ["__count"],
             )
         )
+        messages = dict(
+            self.env["crm.vn.care.log"]._read_group(
+                [*recent_days, ("message_state", "!=", False)], ["message_state"], ["__count"]
+            )
+        )
+        messages_action = "crm_vn_custom.crm_vn_care_log_action_messages"
         satisfaction_report = "crm_vn_custom.crm_vn_satisfaction_report_action"
         compliance_report = "crm_vn_custom.crm_vn_care_compliance_report_action"
         complaint_report = "crm_vn_custom.crm_vn_complaint_action_report"
@@ -180,6 +186,19 @@ class CrmVnDashboard(models.AbstractModel):
                     complaints.get("breached", 0),
                     complaint_report,
                     [*recent_complaints, ("deadline_status", "=", "breached")],
+                    kind="alert",
+                ),
+                self._tile(
+                    self.env._("Messages Sent"),
+                    messages.get("sent", 0) + messages.get("delivered", 0),
+                    messages_action,
+                    [*recent_days, ("message_state", "in", ["sent", "delivered"])],
+                ),
+                self._tile(
+                    self.env._("Messages Failed"),
+                    messages.get("failed", 0),
+                    messages_action,
+                    [*recent_days, ("message_state", "=", "failed")],
                     kind="alert",
                 ),
             ],

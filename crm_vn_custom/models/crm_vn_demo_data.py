@@ -9,6 +9,8 @@ from odoo import Command, api, fields, models
 
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
+from ..tools import message_clients, message_standin
+
 _logger = logging.getLogger(__name__)
 
 FAMILY_NAMES = (
@@ -519,12 +521,75 @@ class CrmVnDemoData(models.AbstractModel):
     # those before it: the documents the generator created, then the configuration the
     # demo files and Odoo (on creating the company: warehouse, routes, operation types)
     # gave it. The company refers to its locations and calendars: they go after it.
+    @api.model
+    def _generate_messages(self, company_xmlid):
+        """Care messages of the latest orders, really sent by the addon's clients to a
+        stand-in played in this process: thanks by Zalo, by SMS for a customer not on
+        Zalo, one waiting to be retried after the gateway failed, one that failed for
+        good, one not sent because the customer refused messages; consents given and one
+        withdrawn."""
+        company = self.env.ref(company_xmlid)
+        Log = self.env["crm.vn.care.log"]
+        if Log.search_count([("company_id", "=", company.id), ("message_state", "!=", False)],
+                            limit=1):
+            return
+        self = self._in_vietnamese()
+        step = self.env.ref("crm_vn_custom.demo_step_order_thanks")
+        orders = self.env["sale.order"].search(
+            [("company_id", "=", company.id), ("state", "=", "sale"),
+             ("partner_id.mobile", "!=", False)], order="date_order desc", limit=10)
+        customers = orders.partner_id.commercial_partner_id
+        self.env["crm.vn.consent"].create([{
+            "partner_id": customer.id, "company_id": company.id, "purpose": "marketing",
+            "channel": "all", "source": "form", "granted": index != 2,
+            "evidence": f"Phiếu đăng ký thành viên số {1000 + index}"}
+            for index, customer in enumerate(customers)])
+        standin = message_standin.StandIn().start()
+        standin.lenient = True
+        providers = self.env.ref("crm_vn_custom.demo_provider_zalo") | self.env.ref(
+            "crm_vn_custom.demo_provider_sms")
+        urls = {provider: provider.api_url for provider in providers}
+        try:
+            for provider in providers:
+                provider.api_url = provider.api_url.replace("http://127.0.0.1:8070",
+                                                            standin.url)
+                provider.oauth_url = standin.url + "/v4/oa/access_token"
+            phone = {order: message_clients.zns_phone(order.partner_id.mobile)
+                     for order in orders}
+            standin.forced.update({phone[orders[1]]: message_standin.NOT_ON_ZALO,
+                                   phone[orders[3]]: message_standin.DOWN,
+                                   phone[orders[4]]: message_standin.DOWN})
+            self.env["crm.vn.consent"].create({
+                "partner_id": orders[5].partner_id.commercial_partner_id.id, "channel": "all",
+                "company_id": company.id, "purpose": "service", "granted": False,
+                "source": "call", "evidence": "Khách gọi tổng đài: không muốn nhận tin nhắn"})
+            today = fields.Date.context_today(self)
+            logs = self.env["crm.vn.messenger"]._queue(
+                step, [(order, order.partner_id, f"sale.order:{order.id}", today)
+                       for order in orders])
+            logs.filtered(lambda log: log.res_id == orders[4].id).message_attempts = 4
+            for log in logs:
+                self.env["crm.vn.messenger"]._send_one(log)
+            self.env["sms.sms"].search([("crm_vn_care_log_id", "in", logs.ids),
+                                        ("state", "=", "outgoing")]).send()
+            for log in logs.filtered(lambda log: log.message_state == "sent")[:4]:
+                log._crm_vn_apply_delivery_event(log.message_provider_id, {
+                    "event_name": "user_received_message",
+                    "message": {"msg_id": log.message_external_id}})
+        finally:
+            standin.stop()
+            for provider, url in urls.items():
+                provider.write({"api_url": url,
+                                "oauth_url": "http://127.0.0.1:8070/v4/oa/access_token"})
+
     DEMO_DOCUMENT_MODELS = (
         "crm.vn.care.log", "crm.vn.complaint", "crm.vn.tier.history", "crm.vn.audit.log",
+        "crm.vn.consent",
         "stock.picking", "stock.move", "sale.order", "loyalty.card", "crm.lead",
     )
     DEMO_CONFIGURATION_MODELS = (
-        "crm.vn.segment", "crm.vn.tier", "crm.team", "loyalty.program", "product.pricelist",
+        "crm.vn.segment", "crm.vn.tier", "crm.team", "crm.vn.zns.template",
+        "crm.vn.message.provider", "loyalty.program", "product.pricelist",
         "product.template", "stock.rule", "stock.warehouse", "stock.route",
         "stock.picking.type",
     )

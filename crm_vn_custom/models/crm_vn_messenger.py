@@ -122,10 +122,14 @@ class CrmVnMessenger(models.AbstractModel):
         channel_name = dict(log._fields["message_channel"]._description_selection(self.env))[
             channel]
         consent = self.env["crm.vn.consent"]._latest(partner, purpose, channel).get(partner.id)
-        if consent is False or (purpose == "marketing" and consent is None):
+        purpose_name = dict(log._fields["message_purpose"]._description_selection(
+            self.env))[purpose].lower()
+        if consent is False:
+            return self.env._("The customer refused %(purpose)s on %(channel)s.",
+                              purpose=purpose_name, channel=channel_name)
+        if purpose == "marketing" and consent is None:
             return self.env._("No consent to %(purpose)s on %(channel)s.",
-                              purpose=dict(log._fields["message_purpose"]._description_selection(
-                                  self.env))[purpose].lower(), channel=channel_name)
+                              purpose=purpose_name, channel=channel_name)
         if channel == "email":
             if not partner.email_normalized:
                 return self.env._("No email address.")
@@ -152,7 +156,8 @@ class CrmVnMessenger(models.AbstractModel):
                 log.message_next_try = later
                 return
         channels = [c for c in (log.message_channels or "").split(",") if c]
-        reasons = []
+        reasons = [] if channels else [self.env._(
+            "The step has no template for any channel of the customer's tier.")]
         while channels:
             channel = channels[0]
             reason = self._blocked_reason(log, channel)

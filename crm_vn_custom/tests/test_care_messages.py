@@ -4,10 +4,10 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
-from .message_standin import DOWN, NOT_ON_ZALO, QUOTA, SLOW, StandIn
+from ..tools.message_standin import DOWN, NOT_ON_ZALO, QUOTA, SLOW, StandIn
 from .test_care import CareCommon
 
 
@@ -164,6 +164,11 @@ class TestSendingMessages(MessagesCommon):
             self._send_queue()
         self.assertEqual((message.message_state, message.message_attempts), ("failed", 5))
         self.assertIn("HTTP 500", message.message_error)
+        dashboard = self.env["crm.vn.dashboard"].with_user(self.sales_manager).with_context(
+            allowed_company_ids=self.company.ids).retrieve_dashboard()
+        tiles = {tile["label"]: tile for section in dashboard["sections"]
+                 for tile in section["tiles"]}
+        self.assertEqual(tiles["Messages Failed"]["value"], 1, "a manager sees the failure")
 
 
 @tagged("post_install", "-at_install")
@@ -269,7 +274,7 @@ class TestPersonalData(MessagesCommon):
             "partner_id": customer.id, "purpose": "marketing", "source": "paper",
             "evidence": "Phiếu đăng ký số 12", "company_id": self.company.id})
         staff_request = self.env["crm.vn.data.subject.request"].with_user(self.salesperson)
-        with self.assertRaises(Exception):
+        with self.assertRaises(AccessError):
             staff_request.create({"partner_id": customer.id, "reason": "x"}).action_confirm()
         manager = self.sales_manager
         request = self.env["crm.vn.data.subject.request"].with_user(manager).create({

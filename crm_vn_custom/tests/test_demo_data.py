@@ -98,6 +98,18 @@ class TestDemoData(TransactionCase):
         complaints = self.env["crm.vn.complaint"].search([("company_id", "=", self.company.id)])
         self.assertEqual(set(complaints.mapped("state")), {"resolved", "new", "in_progress"})
 
+    def test_care_messages_queued_sent_and_failed(self):
+        messages = self.env["crm.vn.care.log"].search(
+            [("company_id", "=", self.company.id), ("message_state", "!=", False)])
+        states = set(messages.mapped("message_state"))
+        self.assertTrue({"queued", "sent", "delivered", "failed", "skipped"} <= states, states)
+        self.assertEqual(set(messages.mapped("message_channel")) - {False}, {"zalo", "sms"})
+        provider = self.env.ref("crm_vn_custom.demo_provider_zalo")
+        self.assertTrue(provider.api_url.startswith("http://127.0.0.1:8070/"),
+                        "the demo's Zalo OA is the stand-in `make demo` runs")
+        self.assertTrue(self.env["crm.vn.consent"].search(
+            [("company_id", "=", self.company.id), ("granted", "=", False)]))
+
     def test_a_customer_asked_for_across_teams(self):
         staff = self.env.ref("crm_vn_custom.user_sales_hn")
         request = self.env["crm.vn.duplicate"].with_user(staff).search(

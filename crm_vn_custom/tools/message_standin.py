@@ -1,8 +1,13 @@
 """A stand-in for the Zalo ZNS, Zalo OAuth and brand-name SMS APIs on the loopback
-address: the addon's real HTTP clients talk to it in tests (and in the demo), nothing
-reaches the internet. What it answers depends on the phone number's last digits."""
+address: the addon's real HTTP clients talk to it in tests, in the demo (`make demo` runs
+it on port 8070) and in the benchmark; nothing reaches the internet. What it answers
+depends on the phone number's last digits, or on ``forced`` for chosen numbers.
+
+    python3 crm_vn_custom/tools/message_standin.py [port]
+"""
 
 import json
+import sys
 import threading
 import time
 import urllib.parse
@@ -13,8 +18,10 @@ NOT_ON_ZALO, INVALID, QUOTA, SLOW, DOWN = "118", "108", "144", "777", "500"
 
 
 class StandIn:
-    def __init__(self):
+    def __init__(self, port=0):
         self.requests = []
+        self.forced = {}  # phone (84…) → the suffix whose answer it gets
+        self.lenient = False  # the demo's: any token is valid (it may restart any time)
         self.access_token, self.refresh_token = "access-1", "refresh-1"
         self.slow_seconds = 3
         self.sent = 0
@@ -44,7 +51,7 @@ class StandIn:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up waiting: what a timeout test wants
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
@@ -64,7 +71,7 @@ class StandIn:
 
     def answer(self, path, headers, body):
         if path.startswith("/v4/oa/access_token"):
-            if body.get("refresh_token") != self.refresh_token:
+            if not self.lenient and body.get("refresh_token") != self.refresh_token:
                 return 200, {"error": -14014, "error_description": "Invalid refresh token"}
             self.sent += 1
             self.access_token = f"access-{self.sent + 1}"
@@ -72,12 +79,13 @@ class StandIn:
             return 200, {"access_token": self.access_token, "refresh_token": self.refresh_token,
                          "expires_in": "90000"}
         phone = str(body.get("phone") or body.get("Phone") or "")
+        phone = self.forced.get(phone, phone)
         if phone.endswith(SLOW):
             time.sleep(self.slow_seconds)
         if phone.endswith(DOWN):
             return 500, None
         if path.startswith("/message/template"):
-            if headers.get("access_token") != self.access_token:
+            if not self.lenient and headers.get("access_token") != self.access_token:
                 return 200, {"error": -124, "message": "Access token is invalid"}
             for suffix, code, message in ((NOT_ON_ZALO, -118, "Zalo account does not exist"),
                                           (INVALID, -108, "Phone number is invalid"),
@@ -93,3 +101,10 @@ class StandIn:
             return 200, {"CodeResult": "100", "SMSID": f"sms-{len(self.requests)}",
                          "Cost": 750}
         return 404, {"error": -1, "message": "unknown path"}
+
+
+if __name__ == "__main__":
+    standin = StandIn(int(sys.argv[1]) if len(sys.argv) > 1 else 8070)
+    standin.lenient = True
+    print(f"stand-in for Zalo ZNS and SMS on {standin.url}", flush=True)
+    standin.httpd.serve_forever()
