@@ -171,6 +171,44 @@ class TestSendingMessages(MessagesCommon):
         self.assertEqual(tiles["Messages Failed"]["value"], 1, "a manager sees the failure")
 
 
+    def test_token_refreshed_before_it_expires(self):
+        self.zalo.sudo().zalo_token_expiry = fields.Datetime.now() + timedelta(minutes=10)
+        self.standin.access_token = "access-1"
+        customer = self._buyer("Tạ Thị Sắp Hết Hạn", "0912 345 608")
+        self._send_queue()
+        self.assertEqual(self._message(customer).message_state, "sent")
+        self.assertEqual(len(self.standin.calls("/v4/oa/access_token")), 1)
+        self.assertEqual(len(self.standin.calls("/message/template")), 1,
+                         "refreshed first: no message refused for an expired token")
+        self.assertGreater(self.zalo.zalo_token_expiry,
+                           fields.Datetime.now() + timedelta(hours=24))
+
+    def test_email_goes_through_odoo_mail_queue_with_unsubscribe_link(self):
+        self.step.write({"crm_vn_send_channel": "email", "crm_vn_message_purpose": "marketing",
+                         "crm_vn_send_fallback": False})
+        self.company.write({"crm_vn_marketing_hour_from": 7, "crm_vn_marketing_hour_to": 22})
+        customer = self._customer("Lâm Thị Thư", email="thu@example.vn",
+                                  user_id=self.salesperson.id)
+        self.env["crm.vn.consent"].create({
+            "partner_id": customer.id, "purpose": "marketing", "channel": "email",
+            "company_id": self.company.id})
+        with freeze_time("2026-12-02 03:00:00"):  # 10:00 in Hà Nội
+            self._order(customer, 5)
+            self._send_queue()
+        message = self._message(customer)
+        self.assertEqual((message.message_state, message.message_channel), ("sent", "email"))
+        mail = self.env["mail.mail"].search([("email_to", "ilike", "thu@example.vn")],
+                                            order="id desc", limit=1)
+        self.assertEqual(mail.state, "outgoing", "queued in Odoo's mail queue")
+        self.assertIn(f"/crm_vn/unsubscribe/{customer.id}/", mail.body_html)
+
+    def test_provider_secrets_are_for_administrators_only(self):
+        provider = self.zalo.with_user(self.sales_manager)
+        self.assertEqual(provider.name, "Zalo OA Kiểm Thử")
+        with self.assertRaises(AccessError):
+            provider.zalo_secret_key  # noqa: B018 (reading is what is refused)
+
+
 @tagged("post_install", "-at_install")
 class TestConsent(MessagesCommon):
     def setUp(self):
