@@ -1,4 +1,5 @@
 import logging
+import threading
 from datetime import datetime, time, timedelta
 
 import pytz
@@ -14,6 +15,8 @@ _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
 MAX_ATTEMPTS = 5
+# How long a worker keeps the messages it took before another may send them.
+LEASE = timedelta(minutes=15)
 CHANNEL_CODES = {"zalo": "zalo", "sms": "sms", "email": "email"}
 
 
@@ -58,11 +61,16 @@ class CrmVnMessenger(models.AbstractModel):
     # ------------------------------------------------------------------ sending
     @api.model
     def _cron_send_queue(self):
-        """One batch per call; the cron framework commits it and calls again while
-        messages remain due."""
-        logs = self._lock_due_batch(BATCH_SIZE)
+        """One batch per call; the cron framework calls again while messages remain due.
+        As Odoo's mail queue does, each message is committed as soon as it is sent: a
+        crash then repeats at most the message in flight (which ZNS' tracking id and the
+        gateway's request id let the provider recognise)."""
+        logs = self._claim_due_batch(BATCH_SIZE)
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
         for log in logs:
             self._send_one(log)
+            if auto_commit:
+                self.env.cr.commit()
         remaining = self.env["crm.vn.care.log"].sudo().search_count(self._due_domain())
         _logger.info("Care messages: %s handled, %s due", len(logs), remaining)
         self.env["ir.cron"]._notify_progress(done=len(logs), remaining=remaining)
@@ -74,18 +82,25 @@ class CrmVnMessenger(models.AbstractModel):
                 ("message_next_try", "<=", fields.Datetime.now())]
 
     @api.model
-    def _lock_due_batch(self, limit):
-        """The next due messages, locked for this transaction; rows another worker is
-        sending are skipped, not waited for."""
+    def _claim_due_batch(self, limit):
+        """The next due messages, leased to this worker for a while and committed at once:
+        another worker skips them (no row lock is waited for, none outlives the commit),
+        and a worker that dies leaves them to be sent when the lease ends."""
         self.env["crm.vn.care.log"].flush_model()
+        now = fields.Datetime.now()
         rows = self.env.execute_query(SQL("""
-            SELECT id FROM crm_vn_care_log
-             WHERE message_state = 'queued' AND message_next_try <= %s
-          ORDER BY message_next_try, id
-             LIMIT %s
-               FOR UPDATE SKIP LOCKED
-        """, fields.Datetime.now(), limit))
-        return self.env["crm.vn.care.log"].sudo().browse(row[0] for row in rows)
+            UPDATE crm_vn_care_log SET message_next_try = %s
+             WHERE id IN (SELECT id FROM crm_vn_care_log
+                           WHERE message_state = 'queued' AND message_next_try <= %s
+                        ORDER BY message_next_try, id
+                           LIMIT %s
+                             FOR UPDATE SKIP LOCKED)
+         RETURNING id
+        """, now + LEASE, now, limit))
+        self.env["crm.vn.care.log"].invalidate_model(["message_next_try"])
+        if not getattr(threading.current_thread(), "testing", False):
+            self.env.cr.commit()
+        return self.env["crm.vn.care.log"].sudo().browse(sorted(row[0] for row in rows))
 
     @api.model
     def _marketing_delay(self, company, partner):
@@ -168,8 +183,10 @@ class CrmVnMessenger(models.AbstractModel):
                 except ProviderError as error:
                     if error.kind != "recipient":
                         return self._retry_later(log, channel, error)
+                    channel_name = dict(log._fields["message_channel"]._description_selection(
+                        self.env))[channel]
                     reason = self.env._("Not reachable on %(channel)s: %(error)s",
-                                        channel=channel, error=error.message or error.code)
+                                        channel=channel_name, error=error.message or error.code)
             reasons.append(reason)
             channels.pop(0)
             log.message_channels = ",".join(channels)
