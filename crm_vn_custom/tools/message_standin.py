@@ -106,5 +106,6 @@ class StandIn:
 if __name__ == "__main__":
     standin = StandIn(int(sys.argv[1]) if len(sys.argv) > 1 else 8070)
     standin.lenient = True
-    print(f"stand-in for Zalo ZNS and SMS on {standin.url}", flush=True)
+    sys.stdout.write(f"stand-in for Zalo ZNS and SMS on {standin.url}\n")
+    sys.stdout.flush()
     standin.httpd.serve_forever()
