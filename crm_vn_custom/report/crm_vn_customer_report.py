@@ -43,10 +43,6 @@ class CrmVnCustomerReport(models.Model):
         string="Repeat Rate (%)", readonly=True, aggregator="avg",
         help="Share of the customers who bought that bought at least twice.")
 
-    @property
-    def _table_query(self):
-        return SQL("%s %s %s %s", self._with(), self._select(), self._from(), self._where())
-
     def _with(self):
         """The customers (crm.vn.concepts) with what they bought and got refunded, per
         company they bought from."""
@@ -103,6 +99,3 @@ class CrmVnCustomerReport(models.Model):
               JOIN res_partner partner ON partner.id = c.id
          LEFT JOIN res_company company ON company.id = COALESCE(c.sold_by, c.company_id)
          LEFT JOIN refunded r ON r.partner_id = c.id AND r.company_id = c.sold_by""")
-
-    def _where(self):
-        return SQL()
