@@ -27,6 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL = ROOT / ".local"
 ADDON = "crm_vn_custom"
+# The example addon of readme/DEVELOP.md: installed beside the addon in the test database
+# and tested with it, so that the recipes it follows keep working.
+EXAMPLES = "examples"
+EXAMPLE = "crm_vn_custom_example"
 DEMO_DB = "crm_vn_demo"
 TEST_DB = "crm_vn_test"
 BARE_DB = "crm_vn_test_bare"
@@ -139,6 +143,8 @@ def write_odoo_conf(odoo_root, db):
     (local socket, port 5432, the system user's name, no password or ~/.pgpass)."""
     addons = [p for p in (odoo_root / "addons", odoo_root / "odoo" / "addons") if p.is_dir()]
     addons.append(ROOT)
+    if (ROOT / EXAMPLES).is_dir():
+        addons.append(ROOT / EXAMPLES)
     lines = [
         "[options]",
         "addons_path = " + ",".join(str(p) for p in addons),
@@ -357,7 +363,7 @@ def prepare(need_browser=False):
 
 def addon_fingerprint():
     digest = hashlib.sha1()
-    for path in sorted((ROOT / ADDON).rglob("*")):
+    for path in sorted([*(ROOT / ADDON).rglob("*"), *(ROOT / EXAMPLES).rglob("*")]):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(ROOT)).encode())
             digest.update(path.read_bytes())
@@ -483,19 +489,21 @@ def cmd_test(args):
 
 
 def lint():
-    paths = [path for path in (ADDON, "tools", "bench", "conftest.py") if (ROOT / path).exists()]
+    paths = [path for path in (ADDON, EXAMPLES, "tools", "bench", "conftest.py")
+             if (ROOT / path).exists()]
     subprocess.run([sys.executable, "-m", "ruff", "check", *paths], cwd=ROOT, check=True)
-    subprocess.run([sys.executable, "-m", "pylint", "--rcfile", str(ROOT / ".pylintrc"), ADDON],
-                   cwd=ROOT, check=True, env=odoo_env())
+    subprocess.run([sys.executable, "-m", "pylint", "--rcfile", str(ROOT / ".pylintrc"), ADDON,
+                    f"{EXAMPLES}/{EXAMPLE}"], cwd=ROOT, check=True, env=odoo_env())
     # res.groups.category_id is Odoo 18's own field: the check for it targets Odoo 19.
     subprocess.run(["oca-checks-odoo-module", "--no-verbose",
                     "--disable=xml-oe-structure-missing-id,xml-deprecated-res-groups-category-id",
-                    str(ROOT / ADDON)], cwd=ROOT, check=True, env=odoo_env())
+                    str(ROOT / ADDON), str(ROOT / EXAMPLES / EXAMPLE)], cwd=ROOT, check=True,
+                   env=odoo_env())
 
 
 def install_test_db(db):
     drop_database(db, TEST_DB)
-    run_odoo(["-d", TEST_DB, "-i", ADDON, "--load-language=vi_VN"],
+    run_odoo(["-d", TEST_DB, "-i", f"{ADDON},{EXAMPLE}", "--load-language=vi_VN"],
              LOCAL / "test-install.log", "installing the addon in a fresh database")
     (LOCAL / "test.fingerprint").write_text(addon_fingerprint())
 
@@ -548,7 +556,7 @@ def run_pytest(extra, env=None):
     res = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", f"--odoo-database={TEST_DB}",
          f"--odoo-config={LOCAL / 'odoo.conf'}", "--odoo-http", "--odoo-log-level=warn",
-         *(extra or [f"{ADDON}/tests"])],
+         *(extra or [f"{ADDON}/tests", f"{EXAMPLES}/{EXAMPLE}/tests"])],
         env=dict(odoo_env(), **(env or {})), cwd=ROOT, check=False)
     if res.returncode == 5:
         raise SetupError("pytest collected no tests")
