@@ -35,6 +35,9 @@ DEMO_DB = "crm_vn_demo"
 TEST_DB = "crm_vn_test"
 BARE_DB = "crm_vn_test_bare"
 UNINSTALL_DB = "crm_vn_test_uninstall"
+OCA_DB = "crm_vn_test_oca"
+# OCA partner-contact addons that define fields of the same names as ours (requirements.txt).
+OCA_ADDONS = ("partner_contact_gender", "partner_contact_birthdate")
 PG_PORT = int(os.environ.get("CRM_VN_PG_PORT", "55432"))
 HTTP_PORT = int(os.environ.get("CRM_VN_HTTP_PORT", "8069"))
 ODOO_SERIES = (18, 0)
@@ -44,6 +47,7 @@ PG_VARIABLES = ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD")
 REQUIRED_MODULES = (
     "psycopg2", "lxml", "pytest_odoo", "phonenumbers", "holidays", "lunar_vn",
     "ruff", "pylint_odoo", "oca_pre_commit_hooks", "polib", "websocket", "hypothesis",
+    "odoo.addons.partner_contact_gender", "odoo.addons.partner_contact_birthdate",
 )
 # Debian packages installed when their binary is missing.
 DEBIAN_TOOLS = {"postgresql": "/usr/lib/postgresql", "chromium": "/usr/bin/chromium"}
@@ -480,6 +484,8 @@ def cmd_test(args):
             ("upgrade", upgrade_test_db),
             ("uninstall from a copy of the demo database", lambda: check_uninstall_demo(db)),
             ("install without demo data, then uninstall", lambda: check_uninstall(db)),
+            ("beside OCA partner_contact_gender and partner_contact_birthdate",
+             lambda: check_oca_coinstall(db)),
         ]
     steps.append(("working tree left as it was", lambda: check_git_state(tree)))
     for name, step in steps:
@@ -653,6 +659,24 @@ def check_uninstall(db):
              "installing the addon without demo data")
     odoo_shell(BARE_DB, (ROOT / "tools" / "check_uninstall.py").read_text(),
                LOCAL / "test-uninstall.log", "uninstalling the addon")
+
+
+def check_oca_coinstall(db):
+    """A client's database that runs OCA's partner-contact addons (installed first, without
+    demo data) gets the addon; OCA's own tests then run again beside it, and
+    tools/check_oca_coinstall.py checks our side."""
+    drop_database(db, OCA_DB)
+    oca = ",".join(OCA_ADDONS)
+    run_odoo(["-d", OCA_DB, "-i", oca, "--without-demo=all"], LOCAL / "test-oca-install.log",
+             "installing OCA partner-contact addons")
+    run_odoo(["-d", OCA_DB, "-i", ADDON], LOCAL / "test-oca-addon.log",
+             "installing the addon beside OCA partner-contact addons")
+    run_odoo(["-d", OCA_DB, "-u", oca, "--test-enable",
+              "--test-tags", ",".join(f"/{name}" for name in OCA_ADDONS)],
+             LOCAL / "test-oca-tests.log", "OCA's tests beside the addon")
+    odoo_shell(OCA_DB, (ROOT / "tools" / "check_oca_coinstall.py").read_text(),
+               LOCAL / "test-oca-check.log", "checking the addon beside OCA partner-contact")
+    drop_database(db, OCA_DB)
 
 
 def cmd_pot(_args):

@@ -88,7 +88,7 @@ class ResPartner(models.Model):
     )
     # Prefixed: OCA partner_contact_birthdate defines its own ``age`` (from its own birth
     # date field, with a method of the same name), and both addons may be installed.
-    crm_vn_age = fields.Integer(string="Age", compute="_compute_crm_vn_age")
+    crm_vn_age = fields.Integer(string="Customer Age", compute="_compute_crm_vn_age")
     # Stored for grouping and filtering; moved by a daily update as customers grow older
     # (_crm_vn_update_age_groups) and when administrators change the groups.
     age_group = fields.Many2one(
