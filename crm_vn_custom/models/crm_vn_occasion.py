@@ -50,6 +50,17 @@ class CrmVnOccasion(models.Model):
                     "%(name)s: %(day)s/%(month)s is not a day of the year.",
                     name=occasion.name, day=occasion.day, month=occasion.month)) from error
 
+    @api.constrains("partner_domain")
+    def _check_partner_domain(self):
+        """A filter the daily cron could not apply is refused when saved, not at night."""
+        for occasion in self:
+            try:
+                self.env["res.partner"]._search(occasion._get_partner_domain())
+            except Exception as error:  # any error means a filter the cron cannot apply
+                raise ValidationError(self.env._(
+                    "%(name)s: the customer filter cannot be used (%(error)s).",
+                    name=occasion.name, error=error)) from error
+
     @api.depends("calendar", "day", "month")
     def _compute_display_name(self):
         lunar = self.env._("lunar")

@@ -64,6 +64,9 @@ class TestOccasions(CareCommon):
             self.Occasion.create({"name": "Sai", "day": 30, "month": 2})
         with self.assertRaises(ValidationError):
             self.Occasion.create({"name": "Sai âm", "calendar": "lunar", "day": 31, "month": 1})
+        with self.assertRaises(ValidationError):
+            self.Occasion.create({"name": "Lọc sai", "day": 1, "month": 6,
+                                  "partner_domain": "[('no_such_field', '=', 1)]"})
         leap_day = self.Occasion.create({"name": "Ngày nhuận", "day": 29, "month": 2})
         self.assertTrue(leap_day._falls_on(date(2027, 2, 28)), "kept on 28/2 in common years")
 
