@@ -381,7 +381,7 @@ def generate_points(env, partner, order):
 
 def lunar_birthdays(env):
     """The lunar day and month of every birthday the bulk gave (stored by the addon, from
-    its calendar); some customers keep their lunar birthday."""
+    its calendar) and the age group; some customers keep their lunar birthday."""
     calendar = env["crm.vn.calendar"]
     lunar = [calendar._lunar_day_month(BIRTHDAY_FROM + datetime.timedelta(days=offset))
              for offset in range(BIRTHDAY_DAYS)]
@@ -396,6 +396,8 @@ def lunar_birthdays(env):
                    {"days": [day for day, _m, _l in lunar],
                     "months": [month for _d, month, _l in lunar],
                     "share": LUNAR_BIRTHDAY_SHARE})
+    # And their age group, stored too (one UPDATE, as the addon's daily cron).
+    env["res.partner"]._crm_vn_update_age_groups()
 
 
 def activate_care(env):

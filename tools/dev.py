@@ -27,10 +27,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL = ROOT / ".local"
 ADDON = "crm_vn_custom"
+# The example addon of readme/DEVELOP.md: installed beside the addon in the test database
+# and tested with it, so that the recipes it follows keep working.
+EXAMPLES = "examples"
+EXAMPLE = "crm_vn_custom_example"
 DEMO_DB = "crm_vn_demo"
 TEST_DB = "crm_vn_test"
 BARE_DB = "crm_vn_test_bare"
 UNINSTALL_DB = "crm_vn_test_uninstall"
+OCA_DB = "crm_vn_test_oca"
+# OCA partner-contact addons that define fields of the same names as ours (requirements.txt).
+OCA_ADDONS = ("partner_contact_gender", "partner_contact_birthdate")
 PG_PORT = int(os.environ.get("CRM_VN_PG_PORT", "55432"))
 HTTP_PORT = int(os.environ.get("CRM_VN_HTTP_PORT", "8069"))
 # The demo's message providers point at a stand-in for Zalo and the SMS gateway here.
@@ -42,6 +49,7 @@ PG_VARIABLES = ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD")
 REQUIRED_MODULES = (
     "psycopg2", "lxml", "pytest_odoo", "phonenumbers", "holidays", "lunar_vn",
     "ruff", "pylint_odoo", "oca_pre_commit_hooks", "polib", "websocket", "hypothesis",
+    "odoo.addons.partner_contact_gender", "odoo.addons.partner_contact_birthdate",
 )
 # Debian packages installed when their binary is missing.
 DEBIAN_TOOLS = {"postgresql": "/usr/lib/postgresql", "chromium": "/usr/bin/chromium"}
@@ -141,6 +149,8 @@ def write_odoo_conf(odoo_root, db):
     (local socket, port 5432, the system user's name, no password or ~/.pgpass)."""
     addons = [p for p in (odoo_root / "addons", odoo_root / "odoo" / "addons") if p.is_dir()]
     addons.append(ROOT)
+    if (ROOT / EXAMPLES).is_dir():
+        addons.append(ROOT / EXAMPLES)
     lines = [
         "[options]",
         "addons_path = " + ",".join(str(p) for p in addons),
@@ -359,7 +369,7 @@ def prepare(need_browser=False):
 
 def addon_fingerprint():
     digest = hashlib.sha1()
-    for path in sorted((ROOT / ADDON).rglob("*")):
+    for path in sorted([*(ROOT / ADDON).rglob("*"), *(ROOT / EXAMPLES).rglob("*")]):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(ROOT)).encode())
             digest.update(path.read_bytes())
@@ -482,6 +492,8 @@ def cmd_test(args):
             ("upgrade", upgrade_test_db),
             ("uninstall from a copy of the demo database", lambda: check_uninstall_demo(db)),
             ("install without demo data, then uninstall", lambda: check_uninstall(db)),
+            ("beside OCA partner_contact_gender and partner_contact_birthdate",
+             lambda: check_oca_coinstall(db)),
         ]
     steps.append(("working tree left as it was", lambda: check_git_state(tree)))
     for name, step in steps:
@@ -491,19 +503,21 @@ def cmd_test(args):
 
 
 def lint():
-    paths = [path for path in (ADDON, "tools", "bench", "conftest.py") if (ROOT / path).exists()]
+    paths = [path for path in (ADDON, EXAMPLES, "tools", "bench", "conftest.py")
+             if (ROOT / path).exists()]
     subprocess.run([sys.executable, "-m", "ruff", "check", *paths], cwd=ROOT, check=True)
-    subprocess.run([sys.executable, "-m", "pylint", "--rcfile", str(ROOT / ".pylintrc"), ADDON],
-                   cwd=ROOT, check=True, env=odoo_env())
+    subprocess.run([sys.executable, "-m", "pylint", "--rcfile", str(ROOT / ".pylintrc"), ADDON,
+                    f"{EXAMPLES}/{EXAMPLE}"], cwd=ROOT, check=True, env=odoo_env())
     # res.groups.category_id is Odoo 18's own field: the check for it targets Odoo 19.
     subprocess.run(["oca-checks-odoo-module", "--no-verbose",
                     "--disable=xml-oe-structure-missing-id,xml-deprecated-res-groups-category-id",
-                    str(ROOT / ADDON)], cwd=ROOT, check=True, env=odoo_env())
+                    str(ROOT / ADDON), str(ROOT / EXAMPLES / EXAMPLE)], cwd=ROOT, check=True,
+                   env=odoo_env())
 
 
 def install_test_db(db):
     drop_database(db, TEST_DB)
-    run_odoo(["-d", TEST_DB, "-i", ADDON, "--load-language=vi_VN"],
+    run_odoo(["-d", TEST_DB, "-i", f"{ADDON},{EXAMPLE}", "--load-language=vi_VN"],
              LOCAL / "test-install.log", "installing the addon in a fresh database")
     (LOCAL / "test.fingerprint").write_text(addon_fingerprint())
 
@@ -556,7 +570,7 @@ def run_pytest(extra, env=None):
     res = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", f"--odoo-database={TEST_DB}",
          f"--odoo-config={LOCAL / 'odoo.conf'}", "--odoo-http", "--odoo-log-level=warn",
-         *(extra or [f"{ADDON}/tests"])],
+         *(extra or [f"{ADDON}/tests", f"{EXAMPLES}/{EXAMPLE}/tests"])],
         env=dict(odoo_env(), **(env or {})), cwd=ROOT, check=False)
     if res.returncode == 5:
         raise SetupError("pytest collected no tests")
@@ -653,6 +667,24 @@ def check_uninstall(db):
              "installing the addon without demo data")
     odoo_shell(BARE_DB, (ROOT / "tools" / "check_uninstall.py").read_text(),
                LOCAL / "test-uninstall.log", "uninstalling the addon")
+
+
+def check_oca_coinstall(db):
+    """A client's database that runs OCA's partner-contact addons (installed first, without
+    demo data) gets the addon; OCA's own tests then run again beside it, and
+    tools/check_oca_coinstall.py checks our side."""
+    drop_database(db, OCA_DB)
+    oca = ",".join(OCA_ADDONS)
+    run_odoo(["-d", OCA_DB, "-i", oca, "--without-demo=all"], LOCAL / "test-oca-install.log",
+             "installing OCA partner-contact addons")
+    run_odoo(["-d", OCA_DB, "-i", ADDON], LOCAL / "test-oca-addon.log",
+             "installing the addon beside OCA partner-contact addons")
+    run_odoo(["-d", OCA_DB, "-u", oca, "--test-enable",
+              "--test-tags", ",".join(f"/{name}" for name in OCA_ADDONS)],
+             LOCAL / "test-oca-tests.log", "OCA's tests beside the addon")
+    odoo_shell(OCA_DB, (ROOT / "tools" / "check_oca_coinstall.py").read_text(),
+               LOCAL / "test-oca-check.log", "checking the addon beside OCA partner-contact")
+    drop_database(db, OCA_DB)
 
 
 def cmd_pot(_args):

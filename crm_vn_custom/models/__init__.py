@@ -13,6 +13,8 @@ from . import crm_vn_care_log
 from . import crm_vn_complaint
 from . import crm_vn_demo_data
 from . import crm_vn_care_channel
+from . import crm_vn_occasion
+from . import crm_vn_age_group
 from . import crm_vn_tier
 from . import crm_vn_tier_history
 from . import crm_vn_tier_engine

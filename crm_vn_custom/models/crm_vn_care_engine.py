@@ -1,10 +1,8 @@
 import logging
-from datetime import date, timedelta
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
-
-from .mail_activity_plan_template import EVENT_MODELS
 
 _logger = logging.getLogger(__name__)
 
@@ -29,8 +27,6 @@ LINK_QUERY = """
      WHERE o.id = link.occurrence_id
 """
 
-# Fixed-date greetings (solar): month and day.
-FIXED_DAYS = {"womens_day": (3, 8), "vn_womens_day": (10, 20), "teachers_day": (11, 20)}
 CATCH_UP_DAYS = 7
 BATCH_SIZE = 1000
 
@@ -57,9 +53,7 @@ class CrmVnCareEngine(models.AbstractModel):
         if not records or self.env.context.get("crm_vn_skip_care"):
             return
         for step in self._steps([trigger]):
-            todo = records
-            if trigger == "lead_stage":
-                todo = records.filtered(lambda r, s=step: r.stage_id == s.crm_vn_lead_stage_id)
+            todo = self._event_records(step, records)
             company = step.plan_id.company_id
             if company:
                 todo = todo.filtered(lambda r, c=company: r.company_id == c)
@@ -67,6 +61,17 @@ class CrmVnCareEngine(models.AbstractModel):
                       occasion or f"{record._name}:{record.id}", fields.Date.context_today(self))
                      for record in todo]
             self._schedule(step, items)
+
+    @api.model
+    def _event_records(self, step, records):
+        """The records of an event the step fires for: all, unless the engine has a
+        method ``_crm_vn_event_filter_<trigger>(step, records)`` narrowing them."""
+        narrow = getattr(self, f"_crm_vn_event_filter_{step.crm_vn_trigger}", None)
+        return narrow(step, records) if narrow else records
+
+    @api.model
+    def _crm_vn_event_filter_lead_stage(self, step, leads):
+        return leads.filtered(lambda lead: lead.stage_id == step.crm_vn_lead_stage_id)
 
     @api.model
     def _target(self, step, record):
@@ -150,8 +155,9 @@ class CrmVnCareEngine(models.AbstractModel):
         catches up a week, so a day the server was down is not lost."""
         today = fields.Date.context_today(self)
         created = 0
-        date_triggers = [t for t, _label in self.env["mail.activity.plan.template"]._fields[
-            "crm_vn_trigger"].selection if t not in EVENT_MODELS]
+        Step = self.env["mail.activity.plan.template"]
+        date_triggers = [t for t, _label in Step._fields["crm_vn_trigger"].selection
+                         if t not in Step._crm_vn_event_triggers()]
         for step in self._steps(date_triggers):
             for back in range(CATCH_UP_DAYS - 1, -1, -1):
                 due_day = today - timedelta(days=back)
@@ -196,32 +202,51 @@ class CrmVnCareEngine(models.AbstractModel):
 
     @api.model
     def _due_customers(self, step, day):
-        """(customers, occasion) pairs for a date step on the occasion ``day``."""
-        Partner = self.env["res.partner"].sudo()
-        trigger = step.crm_vn_trigger
-        base = self._customers_domain(step.plan_id.company_id)
-        calendar = self.env["crm.vn.calendar"]
-        if trigger in ("after_purchase", "no_purchase"):
-            # A follow-up and a win-back both count from the last purchase; a new order
-            # moves it, so each purchase gets its own occasion.
-            last = day - timedelta(days=step.crm_vn_trigger_days)
-            return [(Partner.search(base + [("last_order_date", "=", last)]), f"{trigger}:{last}")]
-        if trigger == "birthday":
-            return [(Partner.search(base + Partner._crm_vn_celebrating_domain(day)),
-                     f"birthday:{day.year}")]
-        if trigger == "contact_due":
-            return [(Partner.search(base + [("next_care_date", "=", day)]), f"contact:{day}")]
-        holiday = {"tet": calendar._tet_date, "mid_autumn": calendar._mid_autumn_date}
-        if trigger in holiday:
-            is_day = holiday[trigger](day.year) == day
-        else:
-            month, day_of_month = FIXED_DAYS[trigger]
-            is_day = date(day.year, month, day_of_month) == day
-        if not is_day:
+        """(customers, occasion) pairs for a date step on the occasion ``day``, from the
+        method of its trigger, ``_crm_vn_trigger_<trigger>(step, day, customers)`` (the
+        last argument a domain of the plan company's customers). A trigger without its
+        method (an extension's ``selection_add`` alone) is logged and skipped: the other
+        steps still run."""
+        method = getattr(self, f"_crm_vn_trigger_{step.crm_vn_trigger}", None)
+        if method is None:
+            _logger.warning("Customer care: step %s (%s) skipped, no method "
+                            "_crm_vn_trigger_%s for its trigger", step.id, step.summary,
+                            step.crm_vn_trigger)
             return []
-        if trigger in ("womens_day", "vn_womens_day"):
-            base += [("gender", "=", "female")]
-        return [(Partner.search(base), f"{trigger}:{day.year}")]
+        return method(step, day, self._customers_domain(step.plan_id.company_id))
+
+    @api.model
+    def _crm_vn_trigger_after_purchase(self, step, day, customers):
+        # A follow-up and a win-back both count from the last purchase; a new order moves
+        # it, so each purchase gets its own occasion.
+        last = day - timedelta(days=step.crm_vn_trigger_days)
+        partners = self.env["res.partner"].sudo().search(
+            customers + [("last_order_date", "=", last)])
+        return [(partners, f"{step.crm_vn_trigger}:{last}")]
+
+    @api.model
+    def _crm_vn_trigger_no_purchase(self, step, day, customers):
+        return self._crm_vn_trigger_after_purchase(step, day, customers)
+
+    @api.model
+    def _crm_vn_trigger_birthday(self, step, day, customers):
+        Partner = self.env["res.partner"].sudo()
+        return [(Partner.search(customers + Partner._crm_vn_celebrating_domain(day)),
+                 f"birthday:{day.year}")]
+
+    @api.model
+    def _crm_vn_trigger_contact_due(self, step, day, customers):
+        return [(self.env["res.partner"].sudo().search(
+            customers + [("next_care_date", "=", day)]), f"contact:{day}")]
+
+    @api.model
+    def _crm_vn_trigger_occasion(self, step, day, customers):
+        """Tết, Trung Thu, 8/3... (crm.vn.occasion): its customers, on its day."""
+        occasion = step.crm_vn_occasion_id
+        if not occasion.active or not occasion._falls_on(day):
+            return []
+        return [(self.env["res.partner"].sudo().search(
+            customers + occasion._get_partner_domain()), occasion._key(day))]
 
     @api.model
     def _cron_escalate_overdue_care(self):

@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .res_partner import AGE_GROUPS, RELATIONSHIP_KINDS, RFM_SEGMENTS
+from .crm_vn_age_group import MAX_AGE
+from .res_partner import RELATIONSHIP_KINDS, RFM_SEGMENTS
 
 
 class CrmVnSegment(models.Model):
@@ -61,7 +62,7 @@ class CrmVnSegment(models.Model):
             domain.append(("province_id", "in", self.state_ids.ids))
         if self.age_min or self.age_max:
             domain += Partner._age_group_birthday_domain(
-                self.age_min, self.age_max or AGE_GROUPS[-1][3])
+                self.age_min, self.age_max or MAX_AGE)
         if self.gender:
             domain.append(("gender", "=", self.gender))
         if self.industry_ids:

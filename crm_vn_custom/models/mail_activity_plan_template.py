@@ -13,20 +13,9 @@ TRIGGERS = [
     ("after_purchase", "Days After the Last Purchase"),
     ("no_purchase", "No Purchase for N Days (Win-back)"),
     ("birthday", "Birthday (Solar or Lunar)"),
-    ("tet", "Tết Nguyên Đán"),
-    ("mid_autumn", "Tết Trung Thu"),
-    ("womens_day", "International Women's Day (8/3)"),
-    ("vn_womens_day", "Vietnamese Women's Day (20/10)"),
-    ("teachers_day", "Teachers' Day (20/11)"),
+    ("occasion", "Occasion (Tết, Trung Thu, 8/3, 20/10, 20/11...)"),
     ("contact_due", "Next Care Date Reached"),
 ]
-# Event triggers and the model whose records raise them; the others are dates the daily
-# cron looks for, on customers.
-EVENT_MODELS = {
-    "lead_created": "crm.lead", "lead_stage": "crm.lead", "quotation_sent": "sale.order",
-    "order_confirmed": "sale.order", "delivery_done": "sale.order",
-    "invoice_paid": "account.move",
-}
 
 
 class MailActivityPlanTemplate(models.Model):
@@ -36,6 +25,9 @@ class MailActivityPlanTemplate(models.Model):
     _inherit = "mail.activity.plan.template"
 
     crm_vn_trigger = fields.Selection(TRIGGERS, string="Trigger Event", index="btree_not_null")
+    crm_vn_occasion_id = fields.Many2one(
+        "crm.vn.occasion", string="Occasion", ondelete="restrict",
+        help="The day of the year the step greets customers on.")
     crm_vn_trigger_days = fields.Integer(
         string="Days", help="For the purchase triggers: how many days after the last purchase.")
     crm_vn_lead_stage_id = fields.Many2one("crm.stage", string="Lead Stage")
@@ -71,10 +63,24 @@ class MailActivityPlanTemplate(models.Model):
                        ("team_leader", "Team Leader")],
         ondelete={"salesperson": "set default", "team_leader": "set default"})
 
-    @api.constrains("crm_vn_trigger", "plan_id")
+    @api.model
+    def _crm_vn_event_triggers(self):
+        """{trigger: model whose records raise it}: the triggers fired by events (the
+        model's code calls crm.vn.care.engine._on_event). The other triggers are dates the
+        daily cron looks for on customers, each with its method
+        ``crm.vn.care.engine._crm_vn_trigger_<trigger>``. An extension adding an event
+        trigger with ``selection_add`` adds it here too."""
+        return {
+            "lead_created": "crm.lead", "lead_stage": "crm.lead",
+            "quotation_sent": "sale.order", "order_confirmed": "sale.order",
+            "delivery_done": "sale.order", "invoice_paid": "account.move",
+        }
+
+    @api.constrains("crm_vn_trigger", "plan_id", "crm_vn_occasion_id")
     def _check_crm_vn_trigger(self):
+        events = self._crm_vn_event_triggers()
         for step in self.filtered("crm_vn_trigger"):
-            source = EVENT_MODELS.get(step.crm_vn_trigger, "res.partner")
+            source = events.get(step.crm_vn_trigger, "res.partner")
             targets = {source, "res.partner"} if source != "account.move" else {"res.partner"}
             if step.plan_id.res_model not in targets:
                 allowed = ", ".join(self.env["ir.model"]._get(model).name for model in targets)
@@ -84,6 +90,8 @@ class MailActivityPlanTemplate(models.Model):
                     model=step.plan_id.res_model_id.name, allowed=allowed))
             if step.crm_vn_trigger == "lead_stage" and not step.crm_vn_lead_stage_id:
                 raise ValidationError(self.env._("Choose the lead stage that triggers the step."))
+            if step.crm_vn_trigger == "occasion" and not step.crm_vn_occasion_id:
+                raise ValidationError(self.env._("Choose the occasion of the step."))
 
     def _determine_responsible(self, on_demand_responsible, applied_on_record):
         if self.responsible_type not in ("salesperson", "team_leader"):

@@ -10,15 +10,6 @@ from odoo.tools.sql import column_exists, create_column
 
 from .crm_vn_trusted_flow import check_protected_change, trusted
 
-# (code, label, minimum age, maximum age): the bands Vietnamese marketing reports use.
-AGE_GROUPS = [
-    ("under_25", "Under 25", 0, 24),
-    ("25_34", "25–34", 25, 34),
-    ("35_44", "35–44", 35, 44),
-    ("45_54", "45–54", 45, 54),
-    ("55_plus", "55 and over", 55, 200),
-]
-
 RFM_SEGMENTS = [
     ("champions", "Champions"),
     ("loyal", "Loyal"),
@@ -96,12 +87,14 @@ class ResPartner(models.Model):
         help="The customer celebrates the lunar-calendar anniversary of this date: "
         "greetings and birthday bonuses follow the lunar calendar.",
     )
-    age = fields.Integer(compute="_compute_age")
-    age_group = fields.Selection(
-        [(code, label) for code, label, _min, _max in AGE_GROUPS],
-        compute="_compute_age",
-        search="_search_age_group",
-    )
+    # Prefixed: OCA partner_contact_birthdate defines its own ``age`` (from its own birth
+    # date field, with a method of the same name), and both addons may be installed.
+    crm_vn_age = fields.Integer(string="Customer Age", compute="_compute_crm_vn_age")
+    # Stored for grouping and filtering; moved by a daily update as customers grow older
+    # (_crm_vn_update_age_groups) and when administrators change the groups.
+    age_group = fields.Many2one(
+        "crm.vn.age.group", compute="_compute_age_group", store=True, index="btree_not_null",
+        ondelete="set null")
     id_number = fields.Char(
         string="ID Card Number",
         help="Citizen ID card (CCCD, 12 digits) or old identity card (CMND, 9 digits).",
@@ -228,7 +221,9 @@ class ResPartner(models.Model):
 
     def _auto_init(self):
         # One UPDATE when the addon is installed on a large base, where the ORM would
-        # compute the column partner by partner.
+        # compute the column partner by partner (the age groups: when they are created).
+        if not column_exists(self.env.cr, "res_partner", "age_group"):
+            create_column(self.env.cr, "res_partner", "age_group", "int4")
         if not column_exists(self.env.cr, "res_partner", "crm_vn_owner_id"):
             create_column(self.env.cr, "res_partner", "crm_vn_owner_id", "int4")
             self.env.cr.execute("""
@@ -245,16 +240,46 @@ class ResPartner(models.Model):
                                        and partner.commercial_partner_id.user_id)
 
     @api.depends("birthday")
-    def _compute_age(self):
+    def _compute_crm_vn_age(self):
         today = fields.Date.context_today(self)
         for partner in self:
-            if not partner.birthday:
-                partner.age = 0
-                partner.age_group = False
-                continue
-            partner.age = relativedelta(today, partner.birthday).years
+            partner.crm_vn_age = (relativedelta(today, partner.birthday).years
+                                  if partner.birthday else 0)
+
+    @api.depends("birthday")
+    def _compute_age_group(self):
+        today = fields.Date.context_today(self)
+        groups = self.env["crm.vn.age.group"].sudo().search([])
+        for partner in self:
+            age = relativedelta(today, partner.birthday).years if partner.birthday else None
             partner.age_group = next(
-                code for code, _label, low, high in AGE_GROUPS if low <= partner.age <= high)
+                (group for group in groups if age is not None
+                 and group.age_from <= age <= group.age_to), False)
+
+    @api.model
+    def _crm_vn_update_age_groups(self):
+        """Every customer's age group as of today, in one UPDATE of the rows that change
+        (the daily cron, and after administrators change the groups)."""
+        self.env["res.partner"].flush_model(["birthday", "age_group"])
+        self.env["crm.vn.age.group"].flush_model()
+        self.env.cr.execute("""
+            WITH new AS (
+                SELECT p.id, g.id AS group_id
+                  FROM res_partner p
+             LEFT JOIN crm_vn_age_group g
+                    ON g.active AND date_part('year', age(%(today)s, p.birthday))
+                                    BETWEEN g.age_from AND g.age_to
+                 WHERE p.birthday IS NOT NULL OR p.age_group IS NOT NULL
+            )
+            UPDATE res_partner p SET age_group = new.group_id
+              FROM new
+             WHERE p.id = new.id AND p.age_group IS DISTINCT FROM new.group_id
+        """, {"today": fields.Date.context_today(self)})
+        self.env["res.partner"].invalidate_model(["age_group"])
+
+    @api.model
+    def _cron_crm_vn_update_age_groups(self):
+        self._crm_vn_update_age_groups()
 
     @api.model
     def _age_group_birthday_domain(self, low, high):
@@ -262,17 +287,6 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         return [("birthday", ">", today - relativedelta(years=high + 1)),
                 ("birthday", "<=", today - relativedelta(years=low))]
-
-    def _search_age_group(self, operator, value):
-        if operator not in ("=", "!=", "in", "not in"):
-            raise ValidationError(self.env._("Unsupported search on age group."))
-        codes = [value] if isinstance(value, str) or not value else list(value)
-        domains = [self._age_group_birthday_domain(low, high)
-                   for code, _label, low, high in AGE_GROUPS if code in codes]
-        if False in codes or not value:
-            domains.append([("birthday", "=", False)])
-        domain = expression.OR(domains)
-        return ["!", *domain] if operator in ("!=", "not in") else domain
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -35,8 +35,7 @@ class CrmVnCareComplianceReport(models.Model):
         readonly=True, aggregator="avg",
         help="Days past the deadline, for care done late or still overdue.")
 
-    @property
-    def _table_query(self):
+    def _with(self):
         return SQL("""
             WITH step AS (
                 SELECT o.*,
@@ -48,7 +47,11 @@ class CrmVnCareComplianceReport(models.Model):
                             ELSE 'planned' END AS state
                   FROM crm_vn_care_occurrence o
                  WHERE o.date_deadline IS NOT NULL
-            )
+            )""")
+
+    def _select(self):
+        """``s`` the care step scheduled, ``t`` its template, ``cp`` the customer."""
+        return SQL("""
             SELECT s.id, s.template_id AS step_id, t.plan_id, cp.id AS partner_id,
                    cp.company_id, s.user_id, %s AS team_id, cp.tier_id,
                    s.date AS date_scheduled, s.date_deadline, s.date_done, s.state,
@@ -57,9 +60,12 @@ class CrmVnCareComplianceReport(models.Model):
                        AS compliance_rate,
                    CASE WHEN s.state IN ('late', 'overdue')
                         THEN COALESCE(s.date_done, CURRENT_DATE) - s.date_deadline END
-                       AS days_late
+                       AS days_late""",
+            self.env["crm.vn.concepts"]._salesperson_team_sql(SQL("s.user_id")))
+
+    def _from(self):
+        return SQL("""
               FROM step s
               JOIN mail_activity_plan_template t ON t.id = s.template_id
          LEFT JOIN res_partner p ON p.id = s.partner_id
-         LEFT JOIN res_partner cp ON cp.id = p.commercial_partner_id
-        """, self.env["crm.vn.concepts"]._salesperson_team_sql(SQL("s.user_id")))
+         LEFT JOIN res_partner cp ON cp.id = p.commercial_partner_id""")

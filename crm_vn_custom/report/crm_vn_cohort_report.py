@@ -25,8 +25,7 @@ class CrmVnCohortReport(models.Model):
         string="Churn Rate (%)", readonly=True, aggregator="avg",
         help="Share of the cohort's customers who have not bought in this month or since.")
 
-    @property
-    def _table_query(self):
+    def _with(self):
         concepts = self.env["crm.vn.concepts"]
         return SQL("""
             WITH confirmed_order AS (%(orders)s),
@@ -40,7 +39,12 @@ class CrmVnCohortReport(models.Model):
                        date_trunc('month', MAX(date_order))::date AS last_month
                   FROM confirmed_order
               GROUP BY partner_id, company_id
-            )
+            )""", orders=concepts._confirmed_orders_sql(),
+            first_purchase=concepts._first_purchase_sql("confirmed_order"))
+
+    def _select(self):
+        """``c`` the customer's cohort, ``p`` the customer, ``period`` the month."""
+        return SQL("""
             SELECT ROW_NUMBER() OVER (ORDER BY c.partner_id, c.company_id, period.month) AS id,
                    c.partner_id, c.company_id, p.user_id, %(team)s AS team_id, p.tier_id,
                    c.cohort_month, period.month::date AS month,
@@ -49,15 +53,16 @@ class CrmVnCohortReport(models.Model):
                    )::int AS months_since_first,
                    b.partner_id IS NOT NULL AS bought,
                    CASE WHEN b.partner_id IS NOT NULL THEN 100.0 ELSE 0.0 END AS retention_rate,
-                   CASE WHEN period.month > c.last_month THEN 100.0 ELSE 0.0 END AS churn_rate
+                   CASE WHEN period.month > c.last_month THEN 100.0 ELSE 0.0 END AS churn_rate""",
+            team=self.env["crm.vn.concepts"]._salesperson_team_sql(SQL("p.user_id")))
+
+    def _from(self):
+        return SQL("""
               FROM cohort c
               JOIN res_partner p ON p.id = c.partner_id AND %(customers)s
         CROSS JOIN LATERAL generate_series(
                        c.cohort_month, date_trunc('month', CURRENT_DATE)::date, interval '1 month'
                    ) AS period(month)
          LEFT JOIN bought_in b ON b.partner_id = c.partner_id AND b.company_id = c.company_id
-                              AND b.month = period.month
-        """, orders=concepts._confirmed_orders_sql(),
-            first_purchase=concepts._first_purchase_sql("confirmed_order"),
-            customers=concepts._customer_sql("p"),
-            team=concepts._salesperson_team_sql(SQL("p.user_id")))
+                              AND b.month = period.month""",
+            customers=self.env["crm.vn.concepts"]._customer_sql("p"))

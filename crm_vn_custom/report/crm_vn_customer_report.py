@@ -1,8 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.res_partner import AGE_GROUPS, RELATIONSHIP_KINDS, RFM_SEGMENTS
-from .report_sql import age_group_sql
+from ..models.res_partner import RELATIONSHIP_KINDS, RFM_SEGMENTS
 
 
 class CrmVnCustomerReport(models.Model):
@@ -19,8 +18,7 @@ class CrmVnCustomerReport(models.Model):
     currency_id = fields.Many2one("res.currency", readonly=True)
     rfm_segment = fields.Selection(RFM_SEGMENTS, string="RFM Segment", readonly=True)
     province_id = fields.Many2one("res.country.state", readonly=True)
-    age_group = fields.Selection(
-        [(code, label) for code, label, _low, _high in AGE_GROUPS], readonly=True)
+    age_group = fields.Many2one("crm.vn.age.group", readonly=True)
     gender = fields.Selection(
         lambda self: self.env["res.partner"]._fields["gender"].selection, readonly=True)
     relationship_kind = fields.Selection(RELATIONSHIP_KINDS, readonly=True)
@@ -45,8 +43,9 @@ class CrmVnCustomerReport(models.Model):
         string="Repeat Rate (%)", readonly=True, aggregator="avg",
         help="Share of the customers who bought that bought at least twice.")
 
-    @property
-    def _table_query(self):
+    def _with(self):
+        """The customers (crm.vn.concepts) with what they bought and got refunded, per
+        company they bought from."""
         concepts = self.env["crm.vn.concepts"]
         return SQL("""
             WITH confirmed_order AS (%(orders)s),
@@ -60,20 +59,26 @@ class CrmVnCustomerReport(models.Model):
                   FROM (%(refunds)s) refund
               GROUP BY partner_id, company_id
             ), customer AS (
-                SELECT p.id, p.company_id, p.user_id, p.tier_id, p.rfm_segment, p.province_id,
-                       p.birthday, p.gender, p.relationship_kind, b.company_id AS sold_by,
+                SELECT p.id, p.company_id, p.user_id, b.company_id AS sold_by,
                        b.order_count, b.revenue, b.first_order, b.last_order
                   FROM res_partner p
              LEFT JOIN bought b ON b.partner_id = p.id
                  WHERE %(customers)s
-            )
+            )""", orders=concepts._confirmed_orders_sql(),
+            first_purchase=concepts._first_purchase_sql("confirmed_order"),
+            refunds=concepts._posted_refunds_sql(), customers=concepts._customer_sql("p"))
+
+    def _select(self):
+        """One column per field; ``c`` is the customer and its purchases, ``partner`` its
+        res_partner row, ``company`` the company it bought from."""
+        return SQL("""
             SELECT ROW_NUMBER() OVER (ORDER BY c.id, c.sold_by) AS id,
                    c.id AS partner_id,
                    COALESCE(c.sold_by, c.company_id) AS company_id,
                    company.currency_id,
-                   c.user_id, %(team)s AS team_id, c.tier_id, c.rfm_segment, c.province_id,
-                   %(age_group)s AS age_group,
-                   c.gender, c.relationship_kind,
+                   c.user_id, %(team)s AS team_id, partner.tier_id, partner.rfm_segment,
+                   partner.province_id, partner.age_group, partner.gender,
+                   partner.relationship_kind,
                    date_trunc('month', c.first_order)::date AS cohort_month,
                    c.last_order::date AS last_order_date,
                    COALESCE(c.order_count, 0) AS order_count,
@@ -85,12 +90,12 @@ class CrmVnCustomerReport(models.Model):
                    CASE WHEN c.last_order < CURRENT_DATE - company.crm_vn_churn_days THEN 100.0
                         WHEN c.sold_by IS NOT NULL THEN 0.0 END AS churn_rate,
                    CASE WHEN c.order_count > 1 THEN 100.0
-                        WHEN c.sold_by IS NOT NULL THEN 0.0 END AS repeat_rate
+                        WHEN c.sold_by IS NOT NULL THEN 0.0 END AS repeat_rate""",
+            team=self.env["crm.vn.concepts"]._salesperson_team_sql(SQL("c.user_id")))
+
+    def _from(self):
+        return SQL("""
               FROM customer c
+              JOIN res_partner partner ON partner.id = c.id
          LEFT JOIN res_company company ON company.id = COALESCE(c.sold_by, c.company_id)
-         LEFT JOIN refunded r ON r.partner_id = c.id AND r.company_id = c.sold_by
-        """, orders=concepts._confirmed_orders_sql(),
-            first_purchase=concepts._first_purchase_sql("confirmed_order"),
-            refunds=concepts._posted_refunds_sql(), customers=concepts._customer_sql("p"),
-            team=concepts._salesperson_team_sql(SQL("c.user_id")),
-            age_group=age_group_sql("c.birthday"))
+         LEFT JOIN refunded r ON r.partner_id = c.id AND r.company_id = c.sold_by""")

@@ -25,21 +25,24 @@ class CrmVnPointsReport(models.Model):
         readonly=True,
         help="Taken back on refunds and by manual adjustments.")
 
-    @property
-    def _table_query(self):
+    def _select(self):
+        """``h`` the points history line, ``card`` its card, ``cp`` the customer."""
         concepts = self.env["crm.vn.concepts"]
         return SQL("""
             SELECT h.id, h.create_date::date AS date, cp.id AS partner_id, card.program_id,
                    card.company_id,
                    cp.user_id, %(team)s AS team_id, cp.tier_id, h.crm_vn_kind AS kind,
                    %(issued)s AS points_issued, %(redeemed)s AS points_redeemed,
-                   %(expired)s AS points_expired, %(taken_back)s AS points_taken_back
+                   %(expired)s AS points_expired, %(taken_back)s AS points_taken_back""",
+            team=concepts._salesperson_team_sql(SQL("cp.user_id")),
+            **{figure: concepts._points_sql("h", figure)
+               for figure in ("issued", "redeemed", "expired", "taken_back")})
+
+    def _from(self):
+        return SQL("""
               FROM loyalty_history h
               JOIN loyalty_card card ON card.id = h.card_id
               JOIN loyalty_program program ON program.id = card.program_id
                                           AND program.program_type = 'loyalty'
          LEFT JOIN res_partner p ON p.id = card.partner_id
-         LEFT JOIN res_partner cp ON cp.id = p.commercial_partner_id
-        """, team=concepts._salesperson_team_sql(SQL("cp.user_id")),
-            **{figure: concepts._points_sql("h", figure)
-               for figure in ("issued", "redeemed", "expired", "taken_back")})
+         LEFT JOIN res_partner cp ON cp.id = p.commercial_partner_id""")

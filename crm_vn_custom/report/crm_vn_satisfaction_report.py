@@ -29,8 +29,8 @@ class CrmVnSatisfactionReport(models.Model):
         "the customers who answered, from -100 to 100.")
     answer_count = fields.Integer(string="NPS Answers", readonly=True)
 
-    @property
-    def _table_query(self):
+    def _select(self):
+        """``log`` the care log, ``cp`` its customer."""
         return SQL("""
             SELECT log.id, log.date, p.commercial_partner_id AS partner_id, log.company_id,
                    log.user_id, %s AS team_id,
@@ -42,8 +42,11 @@ class CrmVnSatisfactionReport(models.Model):
                    CASE WHEN log.nps::int >= 9 THEN 100.0
                         WHEN log.nps::int >= 7 THEN 0.0
                         WHEN log.nps IS NOT NULL THEN -100.0 END AS nps,
-                   (log.nps IS NOT NULL)::int AS answer_count
+                   (log.nps IS NOT NULL)::int AS answer_count""",
+            self.env["crm.vn.concepts"]._salesperson_team_sql(SQL("log.user_id")))
+
+    def _from(self):
+        return SQL("""
               FROM crm_vn_care_log log
               JOIN res_partner p ON p.id = log.partner_id
-              JOIN res_partner cp ON cp.id = p.commercial_partner_id
-        """, self.env["crm.vn.concepts"]._salesperson_team_sql(SQL("log.user_id")))
+              JOIN res_partner cp ON cp.id = p.commercial_partner_id""")

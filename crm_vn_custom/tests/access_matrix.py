@@ -44,6 +44,8 @@ MODELS = {
     "crm.vn.points.report": {"read": "-OTAA-"},
     "crm.vn.tier": {"read": "-AAAA-", "write": "----A-"},
     "crm.vn.care.channel": {"read": "-AAAAA", "write": "----A-"},
+    "crm.vn.occasion": {"read": "-AAAAA", "write": "----A-"},
+    "crm.vn.age.group": {"read": "-AAAAA", "write": "----A-"},
     "crm.vn.segment": {"read": "-AAAA-", "write": "---AA-"},
     "mail.activity.plan": {"read": "-AAAAA", "write": "---AA-"},
 }

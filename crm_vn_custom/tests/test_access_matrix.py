@@ -29,6 +29,8 @@ WRITES = {
     "crm.vn.zns.template": {"name": "Mẫu đổi tên"},
     "crm.vn.tier": {"color": 3},
     "crm.vn.care.channel": {"sequence": 42},
+    "crm.vn.occasion": {"sequence": 42},
+    "crm.vn.age.group": {"code": "55_plus"},
     "crm.vn.segment": {"name": "Nhóm đổi tên"},
     "mail.activity.plan": {"name": "Kế hoạch đổi tên"},
 }
@@ -168,6 +170,8 @@ class TestAccessMatrix(HttpCase):
         channel = env["crm.vn.care.channel"].search([], limit=1)
         single = {"crm.vn.tier": tier, "crm.vn.care.channel": channel,
                   "crm.vn.message.provider": provider, "crm.vn.zns.template": zns_template,
+                  "crm.vn.occasion": env.ref("crm_vn_custom.occasion_tet"),
+                  "crm.vn.age.group": env.ref("crm_vn_custom.age_group_55_plus"),
                   "crm.vn.segment": segment, "mail.activity.plan": plan}
         return {"scoped": scoped, "single": single, "tier": tier}
 

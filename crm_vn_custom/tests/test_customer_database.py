@@ -123,9 +123,9 @@ class TestPersonalData(CrmVnCommon):
         young = self._customer("Vy", birthday=today - relativedelta(years=24, days=1))
         thirty = self._customer("Lan", birthday=today - relativedelta(years=30))
         senior = self._customer("Ông Tư", birthday=today - relativedelta(years=55))
-        self.assertEqual((young.age_group, thirty.age_group, senior.age_group),
+        self.assertEqual((young.age_group.code, thirty.age_group.code, senior.age_group.code),
                          ("under_25", "25_34", "55_plus"))
-        self.assertEqual(thirty.age, 30)
+        self.assertEqual(thirty.crm_vn_age, 30)
         found = self.env["res.partner"].search(
             [("age_group", "=", "25_34"), ("id", "in", (young | thirty | senior).ids)])
         self.assertEqual(found, thirty)

@@ -91,7 +91,8 @@ class TestReports(CrmVnCommon):
         self.assertEqual(an.order_count, 3)
         self.assertEqual(an.lifetime_value, 17 * MILLION)
         self.assertEqual(an.cohort_month, month_day(4).date().replace(day=1))
-        self.assertEqual((an.age_group, an.gender, an.province_id), ("25_34", "female", self.hanoi))
+        self.assertEqual((an.age_group.code, an.gender, an.province_id),
+                         ("25_34", "female", self.hanoi))
         self.assertEqual(rows.filtered("churned").partner_id, self.binh)
         self.assertEqual(rows.filtered(lambda row: row.partner_id == self.dao).order_count, 0)
         [(count, value, churn, repeat)] = self._aggregate(

@@ -28,7 +28,10 @@ class CrmVnTierPreview(models.TransientModel):
     def action_preview(self):
         self.ensure_one()
         engine = self.env["crm.vn.tier.engine"]
-        thresholds = {line.tier_id: (line.min_revenue, line.min_order_count, line.min_points)
+        thresholds = {line.tier_id: dict(engine._tier_thresholds(line.tier_id),
+                                         revenue=line.min_revenue,
+                                         order_count=line.min_order_count,
+                                         points=line.min_points)
                       for line in self.line_ids}
         tiers = engine._tiers_by_rank(self.company_id)
         counts = dict.fromkeys(tiers, 0)
@@ -36,8 +39,8 @@ class CrmVnTierPreview(models.TransientModel):
         no_tier = 0
         for start in range(0, len(partners), engine.BATCH_SIZE):
             stats = engine._stats(self.company_id, partners[start:start + engine.BATCH_SIZE])
-            for revenue, order_count, _first, _last, points in stats.values():
-                tier = engine._qualifying_tier(tiers, revenue, order_count, points, thresholds)
+            for figures in stats.values():
+                tier = engine._qualifying_tier(tiers, figures, thresholds)
                 if tier:
                     counts[tier] += 1
                 else:
