@@ -56,6 +56,7 @@ class CrmVnCustomerPortal(CustomerPortal):
             "tier": tier,
             "tiers": tiers,
             "next_tier": tiers.filtered(lambda t: t.rank > (tier.rank or 0))[:1],
+            "next_tier_missing": customer._crm_vn_next_tier_missing(),
             "window_days": company.crm_vn_tier_window_days,
             "card": card,
             "history_lines": History.search(domain, order="create_date desc, id desc",

@@ -249,6 +249,33 @@ class CrmVnCareEngine(models.AbstractModel):
             customers + occasion._get_partner_domain()), occasion._key(day))]
 
     @api.model
+    def _customers_by_occasion(self, step, customers, domain, key):
+        """(customers, occasion) pairs: the customers matching ``domain``, grouped by
+        their occasion ``key(customer)``."""
+        partners = self.env["res.partner"].sudo().search(customers + domain)
+        return [(group, occasion) for occasion, group in partners.grouped(key).items()]
+
+    @api.model
+    def _crm_vn_trigger_near_next_tier(self, step, day, customers):
+        """Customers within the step's percentage of their next tier: once per customer,
+        current tier and next tier (a customer who drops back and comes close again in
+        another tier is called again)."""
+        return self._customers_by_occasion(
+            step, customers,
+            [("tier_next_id", "!=", False),
+             ("tier_next_progress", ">=", 100 - step.crm_vn_trigger_percent)],
+            lambda p: f"near_tier:{p.tier_id.id or 0}>{p.tier_next_id.id}:{p.tier_since or ''}")
+
+    @api.model
+    def _crm_vn_trigger_tier_at_risk(self, step, day, customers):
+        """Customers whose figures no longer qualify and whose tier ends in N days, at
+        the end of the grace period: once per customer, tier and grace period."""
+        end = day + timedelta(days=step.crm_vn_trigger_days)
+        return self._customers_by_occasion(
+            step, customers, [("tier_grace_until", "=", end)],
+            lambda p: f"tier_risk:{p.tier_id.id}:{p.tier_grace_until}")
+
+    @api.model
     def _cron_escalate_overdue_care(self):
         """Customers whose care is overdue by more than the company's escalation delay:
         their team leader gets an activity, once per missed care date."""

@@ -14,6 +14,8 @@ TIER_FIELDS = [
     "tier_id", "tier_since", "tier_grace_until", "tier_override_id", "tier_override_reason",
     "tier_override_until", "tier_revenue", "tier_order_count", "tier_points", "tier_currency_id",
     "first_order_date", "last_order_date", "last_interaction_date", "next_care_date",
+    "tier_next_id", "tier_next_missing_revenue", "tier_next_missing_orders",
+    "tier_next_missing_points", "tier_next_progress",
 ]
 
 RFM_FIELDS = ["rfm_recency", "rfm_frequency", "rfm_monetary", "rfm_segment",
@@ -68,12 +70,17 @@ UPDATE_QUERY = """
                v.revenue, v.order_count, v.points, %(currency)s::int AS currency_id,
                v.first_order, v.last_order,
                GREATEST(p.last_interaction_date, v.last_order) AS last_interaction,
-               %(next_care)s AS next_care
+               %(next_care)s AS next_care, v.next_tier, v.missing_revenue, v.missing_orders,
+               v.missing_points, v.progress
           FROM unnest(%(pids)s::int[], %(tiers)s::int[], %(since)s::date[], %(grace)s::date[],
                       %(overrides)s::int[], %(revenues)s::numeric[], %(counts)s::int[],
-                      %(firsts)s::date[], %(lasts)s::date[], %(points)s::numeric[])
+                      %(firsts)s::date[], %(lasts)s::date[], %(points)s::numeric[],
+                      %(next_tiers)s::int[], %(missing_revenues)s::numeric[],
+                      %(missing_orders)s::int[], %(missing_points)s::numeric[],
+                      %(progresses)s::numeric[])
                AS v(pid, tier_id, tier_since, grace_until, override_id, revenue, order_count,
-                    first_order, last_order, points)
+                    first_order, last_order, points, next_tier, missing_revenue,
+                    missing_orders, missing_points, progress)
           JOIN res_partner p ON p.commercial_partner_id = v.pid
      LEFT JOIN crm_vn_tier t ON t.id = v.tier_id
     )
@@ -84,17 +91,24 @@ UPDATE_QUERY = """
            tier_order_count = n.order_count, tier_points = n.points,
            tier_currency_id = n.currency_id, first_order_date = n.first_order,
            last_order_date = n.last_order, last_interaction_date = n.last_interaction,
-           next_care_date = n.next_care, write_date = %(now)s, write_uid = %(uid)s
+           next_care_date = n.next_care, tier_next_id = n.next_tier,
+           tier_next_missing_revenue = n.missing_revenue,
+           tier_next_missing_orders = n.missing_orders,
+           tier_next_missing_points = n.missing_points, tier_next_progress = n.progress,
+           write_date = %(now)s, write_uid = %(uid)s
       FROM new n
      WHERE p.id = n.id
        AND (p.tier_id, p.tier_since, p.tier_grace_until, p.tier_override_id,
             p.tier_override_reason, p.tier_override_until, p.tier_revenue, p.tier_order_count,
             p.tier_points, p.tier_currency_id, p.first_order_date, p.last_order_date,
-            p.last_interaction_date, p.next_care_date)
+            p.last_interaction_date, p.next_care_date, p.tier_next_id,
+            p.tier_next_missing_revenue, p.tier_next_missing_orders,
+            p.tier_next_missing_points, p.tier_next_progress)
            IS DISTINCT FROM
            (n.tier_id, n.tier_since, n.grace_until, n.override_id, n.override_reason,
             n.override_until, n.revenue, n.order_count, n.points, n.currency_id, n.first_order,
-            n.last_order, n.last_interaction, n.next_care)
+            n.last_order, n.last_interaction, n.next_care, n.next_tier, n.missing_revenue,
+            n.missing_orders, n.missing_points, n.progress)
 """
 
 HISTORY_INSERT = """
@@ -323,6 +337,23 @@ class CrmVnTierEngine(models.AbstractModel):
         return tiers.browse()
 
     @api.model
+    def _next_tier_gap(self, tiers, current, figures):
+        """(next tier, {figure: missing}, progress %) of a customer of tier ``current``
+        with ``figures`` (_stats): the tier right above, what each of its rules still
+        lacks, and how far the customer is on the rule it is furthest from. A customer in
+        the highest tier has no next tier."""
+        above = tiers.filtered(lambda tier: tier.rank > current.rank)
+        next_tier = above[-1:]  # tiers come by rank, highest first
+        if not next_tier:
+            return next_tier, {}, None
+        thresholds = self._tier_thresholds(next_tier)
+        reached = {name: float(figures.get(name) or 0) for name in thresholds}
+        missing = {name: max(0, minimum - reached[name]) for name, minimum in thresholds.items()}
+        shares = [min(1.0, reached[name] / minimum)
+                  for name, minimum in thresholds.items() if minimum]
+        return next_tier, missing, round(100.0 * min(shares), 1) if shares else 100.0
+
+    @api.model
     def _recompute_batch(self, company, partner_ids, orders=None):
         Tier = self.env["crm.vn.tier"].sudo()
         tiers = self._tiers_by_rank(company)
@@ -335,7 +366,9 @@ class CrmVnTierEngine(models.AbstractModel):
         today = fields.Date.context_today(self)
         grace = timedelta(days=company.crm_vn_tier_grace_days)
         columns = {key: [] for key in ("pids", "tiers", "since", "grace", "overrides",
-                                       "revenues", "counts", "firsts", "lasts", "points")}
+                                       "revenues", "counts", "firsts", "lasts", "points",
+                                       "next_tiers", "missing_revenues", "missing_orders",
+                                       "missing_points", "progresses")}
         changes = []
         for pid, tier_id, since, grace_until, override_id, override_until in self.env.cr.fetchall():
             figures = stats[pid]
@@ -356,11 +389,14 @@ class CrmVnTierEngine(models.AbstractModel):
             if target != current:
                 since = today
                 changes.append((pid, current, target, cause or "automatic"))
+            next_tier, missing, progress = self._next_tier_gap(tiers, target, figures)
             for key, value in zip(columns, (pid, target.id or None, since, grace_until,
                                             override_id or None,
                                             figures["revenue"], figures["order_count"],
                                             figures["first_order"], figures["last_order"],
-                                            figures["points"]),
+                                            figures["points"], next_tier.id or None,
+                                            missing.get("revenue"), missing.get("order_count"),
+                                            missing.get("points"), progress),
                                   strict=True):
                 columns[key].append(value)
         next_care = self.env["crm.vn.concepts"]._next_care_date_sql(

@@ -15,6 +15,8 @@ TRIGGERS = [
     ("birthday", "Birthday (Solar or Lunar)"),
     ("occasion", "Occasion (Tết, Trung Thu, 8/3, 20/10, 20/11...)"),
     ("contact_due", "Next Care Date Reached"),
+    ("near_next_tier", "Close to the Next Tier"),
+    ("tier_at_risk", "Tier at Risk in N Days"),
 ]
 
 
@@ -28,6 +30,10 @@ class MailActivityPlanTemplate(models.Model):
     crm_vn_occasion_id = fields.Many2one(
         "crm.vn.occasion", string="Occasion", ondelete="restrict",
         help="The day of the year the step greets customers on.")
+    crm_vn_trigger_percent = fields.Float(
+        string="Within (%)", default=10.0,
+        help="Close to the next tier: the customer lacks at most this share of the next "
+        "tier's rule it is furthest from.")
     crm_vn_trigger_days = fields.Integer(
         string="Days", help="For the purchase triggers: how many days after the last purchase.")
     crm_vn_lead_stage_id = fields.Many2one("crm.stage", string="Lead Stage")

@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import email_normalize
+from odoo.tools import email_normalize, format_amount
 from odoo.tools.sql import column_exists, create_column
 
 from .crm_vn_trusted_flow import check_protected_change, trusted
@@ -37,7 +37,8 @@ TIER_FIELDS = frozenset({
     "tier_id", "tier_since", "tier_grace_until", "tier_override_id", "tier_override_reason",
     "tier_override_until", "tier_currency_id", "tier_revenue", "tier_order_count",
     "tier_points", "first_order_date", "last_order_date", "rfm_recency", "rfm_frequency",
-    "rfm_monetary", "rfm_segment"})
+    "rfm_monetary", "rfm_segment", "tier_next_id", "tier_next_missing_revenue",
+    "tier_next_missing_orders", "tier_next_missing_points", "tier_next_progress"})
 # What an administrator may write over the API: it becomes an audited manual tier.
 MANUAL_TIER_FIELDS = frozenset({
     "tier_id", "tier_override_id", "tier_override_reason", "tier_override_until"})
@@ -173,6 +174,21 @@ class ResPartner(models.Model):
     tier_points = fields.Float(
         string="Points Earned in Window", readonly=True, copy=False, digits=(16, 2),
         help="Loyalty points earned over the tier window, when tiers count points.")
+    # What is missing for the next tier, from the engine's own figures (nightly and on
+    # each order): stored, so that lists sort and filter on it.
+    tier_next_id = fields.Many2one("crm.vn.tier", string="Next Tier", readonly=True, copy=False)
+    tier_next_missing_revenue = fields.Monetary(
+        string="Revenue Missing for the Next Tier", currency_field="tier_currency_id",
+        readonly=True, copy=False)
+    tier_next_missing_orders = fields.Integer(
+        string="Orders Missing for the Next Tier", readonly=True, copy=False)
+    tier_next_missing_points = fields.Float(
+        string="Points Missing for the Next Tier", readonly=True, copy=False, digits=(16, 2))
+    tier_next_progress = fields.Float(
+        string="Progress to the Next Tier (%)", readonly=True, copy=False, digits=(5, 1),
+        index="btree_not_null",
+        help="How far the customer is on the rule of the next tier it is furthest from: "
+        "100 means it qualifies at the next recompute.")
     first_order_date = fields.Date(readonly=True, copy=False)
     last_order_date = fields.Date(readonly=True, copy=False, index="btree_not_null")
     days_since_last_order = fields.Integer(compute="_compute_days_since_last_order")
@@ -312,6 +328,25 @@ class ResPartner(models.Model):
         if DUPLICATE_FIELDS & vals.keys():
             self.env["crm.vn.duplicate"]._sync(self)
         return result
+
+    def _crm_vn_next_tier_missing(self, amount=0.0, orders=0):
+        """What the customer still lacks for its next tier, as words, after an order of
+        ``amount`` (company currency) counting for ``orders`` orders; empty when that
+        order would reach it."""
+        self.ensure_one()
+        customer = self.commercial_partner_id.sudo()
+        revenue = max(0.0, customer.tier_next_missing_revenue - amount)
+        count = max(0, customer.tier_next_missing_orders - orders)
+        missing = []
+        if revenue:
+            currency = customer.tier_currency_id or customer.tier_next_id.company_id.currency_id
+            missing.append(format_amount(self.env, revenue, currency))
+        if count:
+            missing.append(self.env._("%(count)s more orders", count=count))
+        if customer.tier_next_missing_points:
+            missing.append(self.env._("%(points)s more points", points=self.env[
+                "loyalty.card"]._crm_vn_format_number(customer.tier_next_missing_points)))
+        return missing
 
     def _crm_vn_tier_refused(self):
         return AccessError(self.env._(
@@ -534,6 +569,9 @@ class ResPartner(models.Model):
             partner.message_post(body=self.env._(
                 "Customer tier set manually: %(old)s → %(new)s. Reason: %(reason)s",
                 old=old.name or "-", new=tier.name, reason=reason))
+        if tier:
+            # The next tier is the one above the tier held, manual or not.
+            engine._recompute(self)
 
     @api.depends("state_id.merged_into_id")
     def _compute_province_id(self):

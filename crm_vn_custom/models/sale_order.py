@@ -12,6 +12,9 @@ class SaleOrder(models.Model):
     crm_vn_tier_benefit = fields.Char(
         string="Tier Benefit", compute="_compute_crm_vn_tier_benefit",
         help="The price advantage the customer's tier gives on this quotation.")
+    crm_vn_next_tier_note = fields.Char(
+        string="Next Tier", compute="_compute_crm_vn_next_tier_note",
+        help="What the customer still lacks for the next tier, counting this quotation.")
 
     @api.depends("partner_id", "company_id")
     def _compute_pricelist_id(self):
@@ -37,6 +40,23 @@ class SaleOrder(models.Model):
             order.crm_vn_tier_benefit = self.env._(
                 "Tier %(tier)s: %(benefits)s", tier=tier.display_name,
                 benefits=", ".join(benefits)) if benefits else False
+
+    @api.depends("partner_id", "amount_untaxed", "currency_rate", "state", "company_id")
+    def _compute_crm_vn_next_tier_note(self):
+        for order in self:
+            customer = order.partner_id.commercial_partner_id.sudo()
+            tier = customer.tier_next_id
+            if order.state not in ("draft", "sent") or not tier or (
+                    tier.company_id != order.company_id):
+                order.crm_vn_next_tier_note = False
+                continue
+            # The tier engine counts revenue in the company's currency.
+            missing = customer._crm_vn_next_tier_missing(
+                amount=order.amount_untaxed / (order.currency_rate or 1.0), orders=1)
+            order.crm_vn_next_tier_note = self.env._(
+                "%(missing)s more to reach the %(tier)s tier", tier=tier.name,
+                missing=", ".join(missing)) if missing else self.env._(
+                "This order upgrades the customer to the %(tier)s tier.", tier=tier.name)
 
     # sale_loyalty moves the customer's points as the salesperson in these flows: they are
     # the ways points legitimately change with an order (see crm_vn_trusted_flow).
