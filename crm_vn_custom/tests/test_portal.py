@@ -213,6 +213,13 @@ class TestCustomerPortal(HttpCase):
         self.assertIn("× 1,5 ", text, "points multiplier, Vietnamese decimal comma")
         self.assertIn("Kim Cương Cổng", text, "the next tier")
         self.assertIn("50.000.000", text, "the next tier's revenue threshold")
+        customer = self.alice.partner_id
+        self.assertEqual(customer.tier_next_id.name, "Kim Cương Cổng")
+        missing_orders = customer.tier_next_missing_orders
+        self.assertEqual(missing_orders, 6 - 1, "one order of the six the next tier asks")
+        revenue = customer.with_context(lang="vi_VN")._crm_vn_next_tier_missing()[0]
+        self.assertIn(f"Còn thiếu: {revenue}", text, "what is still missing for the next tier")
+        self.assertIn(f"{missing_orders} đơn hàng nữa", text)
         expiry = self.alice_card.history_ids.crm_vn_expiry_date
         self.assertTrue(expiry)
         self.assertIn(expiry.strftime("%d/%m/%Y"), text, "points history with expiry dates")
