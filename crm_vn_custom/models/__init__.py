@@ -14,6 +14,7 @@ from . import crm_vn_demo_data
 from . import crm_vn_care_channel
 from . import crm_vn_tier
 from . import crm_vn_tier_history
+from . import crm_vn_tier_cursor
 from . import crm_vn_tier_engine
 from . import res_company
 from . import res_config_settings

@@ -2,8 +2,9 @@ import logging
 from datetime import date, timedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL
 
+from .crm_vn_batches import BATCH_SIZE, run_batch
 from .mail_activity_plan_template import EVENT_MODELS
 
 _logger = logging.getLogger(__name__)
@@ -32,7 +33,6 @@ LINK_QUERY = """
 # Fixed-date greetings (solar): month and day.
 FIXED_DAYS = {"womens_day": (3, 8), "vn_womens_day": (10, 20), "teachers_day": (11, 20)}
 CATCH_UP_DAYS = 7
-BATCH_SIZE = 1000
 
 
 class CrmVnCareEngine(models.AbstractModel):
@@ -115,10 +115,10 @@ class CrmVnCareEngine(models.AbstractModel):
             "occurrences": [row[0] for row in claimed], "activities": activities.ids})
         self.env["crm.vn.care.occurrence"].invalidate_model(
             ["activity_id", "user_id", "date_deadline"])
-        if step.crm_vn_mail_template_id:
-            for _occurrence_id, res_id, occasion in claimed:
-                if by_key[(res_id, occasion)][1].email:
-                    step.crm_vn_mail_template_id.sudo().send_mail(res_id)
+        mailed = [res_id for _occurrence_id, res_id, occasion in claimed
+                  if by_key[(res_id, occasion)][1].email]
+        if step.crm_vn_mail_template_id and mailed:
+            step.crm_vn_mail_template_id.sudo().send_mail_batch(mailed)
         return activities
 
     @api.model
@@ -140,40 +140,45 @@ class CrmVnCareEngine(models.AbstractModel):
     # ------------------------------------------------------------------ dates
     @api.model
     def _cron_run_date_steps(self):
-        """Daily: steps whose date comes (purchases, birthdays, holidays, care due). A step
-        fires on the day its activity is due (the occasion moved by the step's delay) and
-        catches up a week, so a day the server was down is not lost."""
-        today = fields.Date.context_today(self)
-        created = 0
-        date_triggers = [t for t, _label in self.env["mail.activity.plan.template"]._fields[
-            "crm_vn_trigger"].selection if t not in EVENT_MODELS]
-        for step in self._steps(date_triggers):
-            for back in range(CATCH_UP_DAYS - 1, -1, -1):
-                due_day = today - timedelta(days=back)
-                occasion_day = self._occasion_day(step, due_day)
-                for partners, occasion in self._due_customers(step, occasion_day):
-                    partners -= self._claimed_customers(step, occasion)
-                    # Bounded memory on a large customer base: a thousand at a time.
-                    for ids in split_every(BATCH_SIZE, partners.ids):
-                        batch = partners.browse(ids)
-                        items = [(partner, partner, occasion, occasion_day) for partner in batch]
-                        created += len(self._schedule(step, items))
-                        self.env.flush_all()
-                        self.env.invalidate_all()
-        _logger.info("Customer care: %s activities scheduled by date", created)
-        return created
+        """Daily: steps whose date comes (purchases, birthdays, holidays, care due), a
+        thousand customers per call; the cron worker calls again while some remain and
+        commits between calls."""
+        done, remaining = self._run_date_steps_batch()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     @api.model
-    def _claimed_customers(self, step, occasion):
-        """Customers this date step already fired for on this occasion: the days after a
-        holiday, the catch-up reads them in one query instead of claiming the whole
-        customer base again, batch after batch."""
-        self.env["crm.vn.care.occurrence"].flush_model()
-        self.env.cr.execute("""
-            SELECT res_id FROM crm_vn_care_occurrence
-             WHERE template_id = %s AND res_model = 'res.partner' AND occasion = %s
-        """, [step.id, occasion])
-        return self.env["res.partner"].browse(row[0] for row in self.env.cr.fetchall())
+    def _run_date_steps_batch(self, batch_size=BATCH_SIZE):
+        """The next ``batch_size`` customers due for a date step. A step fires on the day
+        its activity is due (the occasion moved by the step's delay) and catches up a
+        week, so a day the server was down is not lost. The customers a step already
+        fired for on an occasion are left out by the search itself, so that after a
+        crash the next call goes on with the customers not yet greeted, and the days
+        after a holiday do not claim the whole customer base again. Returns (done,
+        remaining)."""
+        today = fields.Date.context_today(self)
+        date_triggers = [t for t, _label in self.env["mail.activity.plan.template"]._fields[
+            "crm_vn_trigger"].selection if t not in EVENT_MODELS]
+        units = []
+        for step in self._steps(date_triggers):
+            for back in range(CATCH_UP_DAYS - 1, -1, -1):
+                occasion_day = self._occasion_day(step, today - timedelta(days=back))
+                for domain, occasion in self._due_customers(step, occasion_day):
+                    units.append((
+                        self.env["res.partner"].sudo(),
+                        domain + self._not_claimed_domain(step, occasion),
+                        lambda partners, step=step, occasion=occasion, day=occasion_day:
+                            self._schedule(step, [(partner, partner, occasion, day)
+                                                  for partner in partners])))
+        done, remaining = run_batch(units, batch_size)
+        _logger.info("Customer care: %s customers due by date scheduled, %s remaining",
+                     done, remaining)
+        return done, remaining
+
+    @api.model
+    def _not_claimed_domain(self, step, occasion):
+        return [("id", "not in", SQL(
+            "(SELECT res_id FROM crm_vn_care_occurrence WHERE template_id = %s "
+            "AND res_model = 'res.partner' AND occasion = %s)", step.id, occasion))]
 
     @api.model
     def _occasion_day(self, step, due_day):
@@ -191,21 +196,26 @@ class CrmVnCareEngine(models.AbstractModel):
 
     @api.model
     def _due_customers(self, step, day):
-        """(customers, occasion) pairs for a date step on the occasion ``day``."""
+        """(domain, occasion) pairs for a date step on the occasion ``day``: the customers
+        of the step's company, tiers and segment it fires for. Every filter is in the
+        domain: a customer searched is a customer claimed, so batches always move on."""
         Partner = self.env["res.partner"].sudo()
         trigger = step.crm_vn_trigger
         base = self._customers_domain(step.plan_id.company_id)
+        if step.crm_vn_tier_ids:
+            base += [("tier_id", "in", step.crm_vn_tier_ids.ids)]
+        if step.plan_id.crm_vn_segment_id:
+            base += step.plan_id.crm_vn_segment_id._get_partner_domain()
         calendar = self.env["crm.vn.calendar"]
         if trigger in ("after_purchase", "no_purchase"):
             # A follow-up and a win-back both count from the last purchase; a new order
             # moves it, so each purchase gets its own occasion.
             last = day - timedelta(days=step.crm_vn_trigger_days)
-            return [(Partner.search(base + [("last_order_date", "=", last)]), f"{trigger}:{last}")]
+            return [(base + [("last_order_date", "=", last)], f"{trigger}:{last}")]
         if trigger == "birthday":
-            return [(Partner.search(base + Partner._crm_vn_celebrating_domain(day)),
-                     f"birthday:{day.year}")]
+            return [(base + Partner._crm_vn_celebrating_domain(day), f"birthday:{day.year}")]
         if trigger == "contact_due":
-            return [(Partner.search(base + [("next_care_date", "=", day)]), f"contact:{day}")]
+            return [(base + [("next_care_date", "=", day)], f"contact:{day}")]
         holiday = {"tet": calendar._tet_date, "mid_autumn": calendar._mid_autumn_date}
         if trigger in holiday:
             is_day = holiday[trigger](day.year) == day
@@ -216,28 +226,42 @@ class CrmVnCareEngine(models.AbstractModel):
             return []
         if trigger in ("womens_day", "vn_womens_day"):
             base += [("gender", "=", "female")]
-        return [(Partner.search(base), f"{trigger}:{day.year}")]
+        return [(base, f"{trigger}:{day.year}")]
 
     @api.model
-    def _cron_escalate_overdue_care(self):
-        """Customers whose care is overdue by more than the company's escalation delay:
-        their team leader gets an activity, once per missed care date."""
+    def _escalate_overdue_care_units(self):
+        """The work of the overdue-care escalation, per company (see run_batch): the
+        customers whose care is overdue by more than the company's escalation delay and
+        not yet escalated for that care date."""
         today = fields.Date.context_today(self)
         Partner = self.env["res.partner"].sudo()
-        escalated = Partner
-        for company in self.env["res.company"].sudo().search(
-                [("crm_vn_care_escalation_days", ">", 0)]):
-            limit = today - timedelta(days=company.crm_vn_care_escalation_days)
-            overdue = Partner.search(self._customers_domain(company) + [
-                ("next_care_date", "<", limit), ("user_id", "!=", False)])
-            for partner in overdue.filtered(
-                    lambda p: p.crm_vn_care_escalated_for != p.next_care_date):
-                leader = partner.user_id.sale_team_id.user_id
-                partner.crm_vn_care_escalated_for = partner.next_care_date
-                if leader:
-                    partner.activity_schedule(
-                        "mail.mail_activity_data_todo", user_id=leader.id,
-                        summary=self.env._("Care overdue since %(day)s",
-                                           day=fields.Date.to_string(partner.next_care_date)))
-                escalated |= partner
-        return escalated
+        not_escalated = [("id", "in", SQL(
+            "(SELECT id FROM res_partner WHERE next_care_date IS DISTINCT FROM "
+            "crm_vn_care_escalated_for)"))]
+        return [
+            (Partner, self._customers_domain(company) + not_escalated + [
+                ("next_care_date", "<", today - timedelta(
+                    days=company.crm_vn_care_escalation_days)),
+                ("user_id", "!=", False)], self._escalate_overdue_care)
+            for company in self.env["res.company"].sudo().search(
+                [("crm_vn_care_escalation_days", ">", 0)], order="id")]
+
+    @api.model
+    def _escalate_overdue_care(self, partners):
+        """The team leader of each customer gets an activity, once per missed care date:
+        the date is marked in one UPDATE, the activities made in one create."""
+        self.env["res.partner"].flush_model(["next_care_date", "crm_vn_care_escalated_for"])
+        self.env.cr.execute("""
+            UPDATE res_partner SET crm_vn_care_escalated_for = next_care_date
+             WHERE id = ANY(%s)""", [partners.ids])
+        partners.invalidate_recordset(["crm_vn_care_escalated_for"])
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        self.env["mail.activity"].sudo().create([{
+            "res_model_id": model_id, "res_id": partner.id, "activity_type_id": todo.id,
+            "user_id": partner.user_id.sale_team_id.user_id.id,
+            "date_deadline": fields.Date.context_today(self), "automated": True,
+            "summary": self.env._("Care overdue since %(day)s",
+                                  day=fields.Date.to_string(partner.next_care_date)),
+        } for partner in partners if partner.user_id.sale_team_id.user_id])
+        return partners
