@@ -189,3 +189,50 @@ class TestCronsResumeAfterACrash(CronCommon):
         self.assertTrue(all(self.customers.mapped("rfm_segment")))
         self.assertFalse(self.env["ir.config_parameter"].get_param("crm_vn_custom.tier_cursor"),
                          "no shared state in the parameters")
+
+
+@tagged("post_install", "-at_install")
+class TestCronBatchQueries(LoyaltyCommon):
+    """Set-based batches: the queries of a batch do not depend on how many cards or
+    customers it holds."""
+
+    def _queries(self, work):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        result = work()
+        self.env.flush_all()
+        return self.cr.sql_log_count - before, result
+
+    def test_points_expiry_queries_per_batch(self):
+        # The demo data's points are not this test's.
+        self.env["loyalty.history"].search([]).write(
+            {"crm_vn_expiry_done": True, "crm_vn_reminder_sent": True})
+        customers = [self._customer(f"Khách {index}") for index in range(6)]
+        with freeze_time("2026-01-10"):
+            for customer in customers:
+                self._order(customer, 1)
+        Card = self.env["loyalty.card"]
+        with freeze_time("2027-02-01"):
+            Card._crm_vn_expire_batch(1)  # a first batch fills Odoo's caches (xml ids...)
+            small, (done_small, _rest) = self._queries(lambda: Card._crm_vn_expire_batch(2))
+            large, (done_large, rest) = self._queries(lambda: Card._crm_vn_expire_batch(3))
+        self.assertEqual((done_small, done_large, rest), (2, 3, 0))
+        self.assertEqual(large, small)
+        self.assertEqual([self._points(customer) for customer in customers], [0] * 6)
+
+    def test_birthday_bonus_queries_per_batch(self):
+        self.env["res.company"].search([("id", "!=", self.company.id)]).write(
+            {"crm_vn_loyalty_program_id": False})
+        self.member.birthday_bonus_points = 50
+        customers = self.env["res.partner"].create([{
+            "name": f"Khách {index}", "company_id": self.company.id, "customer_rank": 1,
+            "tier_id": self.member.id, "birthday": date(1990, 11, 23)} for index in range(6)])
+        Card = self.env["loyalty.card"]
+        with freeze_time("2026-11-23"):
+            Card._crm_vn_birthday_batch(1)  # a first batch fills Odoo's caches
+            small, (done_small, _rest) = self._queries(lambda: Card._crm_vn_birthday_batch(2))
+            large, (done_large, rest) = self._queries(lambda: Card._crm_vn_birthday_batch(3))
+        self.assertEqual((done_small, done_large, rest), (2, 3, 0))
+        self.assertEqual(large, small)
+        self.assertEqual([self._points(customer) for customer in customers], [50] * 6)
