@@ -65,6 +65,19 @@ class CronCommon(CareCommon, LoyaltyCommon):
                 return
         self.fail("the cron never finished")
 
+    def _crash(self, xmlid, method, fail_at, batch_size=2):
+        """A run of the cron ``xmlid`` that dies in the ``fail_at``-th call of its batch
+        method ``method``, after the work of that batch and before its commit."""
+        model = self.env.ref(xmlid).model_id.model
+        with self._batches(model, method, batch_size, fail_at) as calls:
+            self._run_job(xmlid)
+        self.assertEqual(len(calls), fail_at, "the run stopped at the failing batch")
+
+    def _resume(self, xmlid, method, batch_size=2):
+        """The runs after the crash, until the work is done."""
+        with self._batches(self.env.ref(xmlid).model_id.model, method, batch_size):
+            self._run_until_done(xmlid)
+
 
 @tagged("post_install", "-at_install")
 class TestCronsResumeAfterACrash(CronCommon):
@@ -98,12 +111,9 @@ class TestCronsResumeAfterACrash(CronCommon):
             return found
 
         with freeze_time("2027-01-30"):  # seven days before Tết 2027
-            with self._batches("crm.vn.care.engine", "_run_date_steps_batch", 2, 3) as calls:
-                self._run_job("crm_vn_custom.ir_cron_care_date_steps")
-            self.assertEqual(len(calls), 3)
+            self._crash("crm_vn_custom.ir_cron_care_date_steps", "_run_date_steps_batch", 3)
             self.assertEqual(len(greeted()), 4, "two batches committed, the third lost")
-            with self._batches("crm.vn.care.engine", "_run_date_steps_batch", 2):
-                self._run_until_done("crm_vn_custom.ir_cron_care_date_steps")
+            self._resume("crm_vn_custom.ir_cron_care_date_steps", "_run_date_steps_batch")
             self.assertEqual(sorted(greeted().mapped("res_id")), sorted(self.customers.ids),
                              "every customer greeted, once")
 
@@ -112,13 +122,10 @@ class TestCronsResumeAfterACrash(CronCommon):
         self.env["res.company"].search([("id", "!=", self.company.id)]).write(
             {"crm_vn_loyalty_program_id": False})
         with freeze_time("2026-11-23"):
-            with self._batches("loyalty.card", "_crm_vn_birthday_batch", 2, 2) as calls:
-                self._run_job("crm_vn_custom.ir_cron_birthday_bonus")
-            self.assertEqual(len(calls), 2)
+            self._crash("crm_vn_custom.ir_cron_birthday_bonus", "_crm_vn_birthday_batch", 2)
             cards = self.env["loyalty.card"].search([("partner_id", "in", self.customers.ids)])
             self.assertEqual(cards.mapped("points"), [50.0, 50.0], "one batch committed")
-            with self._batches("loyalty.card", "_crm_vn_birthday_batch", 2):
-                self._run_until_done("crm_vn_custom.ir_cron_birthday_bonus")
+            self._resume("crm_vn_custom.ir_cron_birthday_bonus", "_crm_vn_birthday_batch")
         for customer in self.customers:
             card = self._card(customer)
             self.assertEqual(card.points, 50)
@@ -133,13 +140,10 @@ class TestCronsResumeAfterACrash(CronCommon):
                 self._order(customer, 1 + self.customers.ids.index(customer.id))
         earned = {customer: self._points(customer) for customer in self.customers}
         with freeze_time("2027-02-01"):
-            with self._batches("loyalty.card", "_crm_vn_expire_batch", 2, 3) as calls:
-                self._run_job("crm_vn_custom.ir_cron_expire_points")
-            self.assertEqual(len(calls), 3)
+            self._crash("crm_vn_custom.ir_cron_expire_points", "_crm_vn_expire_batch", 3)
             expired = [customer for customer in self.customers if not self._points(customer)]
             self.assertEqual(len(expired), 4, "two batches committed, the third lost")
-            with self._batches("loyalty.card", "_crm_vn_expire_batch", 2):
-                self._run_until_done("crm_vn_custom.ir_cron_expire_points")
+            self._resume("crm_vn_custom.ir_cron_expire_points", "_crm_vn_expire_batch")
         for customer in self.customers:
             card = self._card(customer)
             self.assertEqual(card.points, 0)
@@ -161,11 +165,9 @@ class TestCronsResumeAfterACrash(CronCommon):
                 ("user_id", "=", self.leader.id)])
 
         with freeze_time("2026-11-23 09:00:00"):
-            with self._batches("crm.vn.complaint", "_check_deadlines_batch", 2, 2):
-                self._run_job("crm_vn_custom.ir_cron_complaint_deadlines")
+            self._crash("crm_vn_custom.ir_cron_complaint_deadlines", "_check_deadlines_batch", 2)
             self.assertLess(len(alerts()), 7)
-            with self._batches("crm.vn.complaint", "_check_deadlines_batch", 2):
-                self._run_until_done("crm_vn_custom.ir_cron_complaint_deadlines")
+            self._resume("crm_vn_custom.ir_cron_complaint_deadlines", "_check_deadlines_batch")
         self.assertEqual(sorted(alerts().mapped("res_id")), sorted(self.customers.ids))
         self.assertEqual(set(self.customers.mapped("crm_vn_care_escalated_for")),
                          {date(2026, 4, 1)})
@@ -177,12 +179,12 @@ class TestCronsResumeAfterACrash(CronCommon):
                 crm_vn_skip_tier_recompute=True).action_confirm()
         History = self.env["crm.vn.tier.history"]
         self.env["crm.vn.tier.cursor"].search([]).unlink()
-        with self._batches("crm.vn.tier.engine", "_recompute_all_batch", 100, 2):
-            self._run_job("crm_vn_custom.ir_cron_recompute_tiers")
+        self._crash("crm_vn_custom.ir_cron_recompute_tiers", "_recompute_all_batch", 2,
+                    batch_size=100)
         cursor = self.env["crm.vn.tier.cursor"].search([])
         self.assertEqual(cursor.done, 100, "the first batch committed, the second lost")
-        with self._batches("crm.vn.tier.engine", "_recompute_all_batch", 100):
-            self._run_until_done("crm_vn_custom.ir_cron_recompute_tiers")
+        self._resume("crm_vn_custom.ir_cron_recompute_tiers", "_recompute_all_batch",
+                     batch_size=100)
         self.assertEqual(self.customers.tier_id, self.member)
         self.assertEqual(History.search_count([("partner_id", "in", self.customers.ids)]), 7,
                          "each customer's change written once")
