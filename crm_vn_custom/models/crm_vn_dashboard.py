@@ -13,6 +13,9 @@ class CrmVnDashboard(models.AbstractModel):
     _name = "crm.vn.dashboard"
     _description = "Customer Care Dashboard"
 
+    # Read-only: over JSON-RPC it runs on a read-only cursor, i.e. on the read replica when
+    # Odoo has one (--db_replica_host). Nothing here writes.
+    @api.readonly
     @api.model
     def retrieve_dashboard(self):
         self.env.flush_all()  # the reports are SQL views over other models' tables

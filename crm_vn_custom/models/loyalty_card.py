@@ -342,14 +342,32 @@ class LoyaltyCard(models.Model):
             cards = self._crm_vn_claim_cards(domain, batch_size - done)
             expiring = cards._crm_vn_unspent_until(until)
             template = company._crm_vn_points_expiry_template()
-            for card in cards:
-                if template and expiring.get(card.id) and card.partner_id.email:
-                    template.with_context(crm_vn_expiring_points=expiring[card.id],
-                                          crm_vn_expiring_by=until).send_mail(card.id)
+            mailed = cards.filtered(lambda c, e=expiring: e.get(c.id) and c.partner_id.email)
+            if template and mailed:
+                self._crm_vn_send_reminders(template, mailed, expiring, until)
             self._crm_vn_mark_lines(cards, domain, "crm_vn_reminder_sent")
             done += len(cards)
             remaining += self._crm_vn_cards_with(domain)
         return done, remaining
+
+    @api.model
+    def _crm_vn_send_reminders(self, template, cards, expiring, until):
+        """The reminders of a batch rendered and queued in one send_mail_batch: the
+        template reads each card's points from the context
+        (``_crm_vn_reminder_points``). A template written before it (it read one number,
+        ``crm_vn_expiring_points``, from the context) is rendered card by card."""
+        template = template.with_context(crm_vn_expiring_by=until)
+        if "crm_vn_expiring_points'" in (template.body_html or ""):
+            for card in cards:
+                template.with_context(crm_vn_expiring_points=expiring[card.id]).send_mail(
+                    card.id)
+            return
+        template.with_context(crm_vn_reminder_points=expiring).send_mail_batch(cards.ids)
+
+    def _crm_vn_reminder_points(self):
+        """The points of this card the reminder being sent is about."""
+        self.ensure_one()
+        return (self.env.context.get("crm_vn_reminder_points") or {}).get(self.id, 0.0)
 
     @api.model
     def _crm_vn_card_of(self, partner, program):
