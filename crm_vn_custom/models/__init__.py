@@ -17,6 +17,7 @@ from . import crm_vn_occasion
 from . import crm_vn_age_group
 from . import crm_vn_tier
 from . import crm_vn_tier_history
+from . import crm_vn_tier_cursor
 from . import crm_vn_tier_engine
 from . import res_company
 from . import res_config_settings

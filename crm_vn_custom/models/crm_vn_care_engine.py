@@ -2,7 +2,9 @@ import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL
+
+from .crm_vn_batches import BATCH_SIZE, run_batch
 
 _logger = logging.getLogger(__name__)
 
@@ -28,7 +30,6 @@ LINK_QUERY = """
 """
 
 CATCH_UP_DAYS = 7
-BATCH_SIZE = 1000
 
 
 class CrmVnCareEngine(models.AbstractModel):
@@ -125,10 +126,10 @@ class CrmVnCareEngine(models.AbstractModel):
             "occurrences": [row[0] for row in claimed], "activities": activities.ids})
         self.env["crm.vn.care.occurrence"].invalidate_model(
             ["activity_id", "user_id", "date_deadline"])
-        if step.crm_vn_mail_template_id and not step.crm_vn_send_channel:
-            for _occurrence_id, res_id, occasion in claimed:
-                if by_key[(res_id, occasion)][1].email:
-                    step.crm_vn_mail_template_id.sudo().send_mail(res_id)
+        mailed = [res_id for _occurrence_id, res_id, occasion in claimed
+                  if by_key[(res_id, occasion)][1].email]
+        if step.crm_vn_mail_template_id and not step.crm_vn_send_channel and mailed:
+            step.crm_vn_mail_template_id.sudo().send_mail_batch(mailed)
         return activities
 
     @api.model
@@ -150,41 +151,46 @@ class CrmVnCareEngine(models.AbstractModel):
     # ------------------------------------------------------------------ dates
     @api.model
     def _cron_run_date_steps(self):
-        """Daily: steps whose date comes (purchases, birthdays, holidays, care due). A step
-        fires on the day its activity is due (the occasion moved by the step's delay) and
-        catches up a week, so a day the server was down is not lost."""
+        """Daily: steps whose date comes (purchases, birthdays, holidays, care due), a
+        thousand customers per call; the cron worker calls again while some remain and
+        commits between calls."""
+        done, remaining = self._run_date_steps_batch()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _run_date_steps_batch(self, batch_size=BATCH_SIZE):
+        """The next ``batch_size`` customers due for a date step. A step fires on the day
+        its activity is due (the occasion moved by the step's delay) and catches up a
+        week, so a day the server was down is not lost. The customers a step already
+        fired for on an occasion are left out by the search itself, so that after a
+        crash the next call goes on with the customers not yet greeted, and the days
+        after a holiday do not claim the whole customer base again. Returns (done,
+        remaining)."""
         today = fields.Date.context_today(self)
-        created = 0
         Step = self.env["mail.activity.plan.template"]
         date_triggers = [t for t, _label in Step._fields["crm_vn_trigger"].selection
                          if t not in Step._crm_vn_event_triggers()]
+        units = []
         for step in self._steps(date_triggers):
             for back in range(CATCH_UP_DAYS - 1, -1, -1):
-                due_day = today - timedelta(days=back)
-                occasion_day = self._occasion_day(step, due_day)
-                for partners, occasion in self._due_customers(step, occasion_day):
-                    partners -= self._claimed_customers(step, occasion)
-                    # Bounded memory on a large customer base: a thousand at a time.
-                    for ids in split_every(BATCH_SIZE, partners.ids):
-                        batch = partners.browse(ids)
-                        items = [(partner, partner, occasion, occasion_day) for partner in batch]
-                        created += len(self._schedule(step, items))
-                        self.env.flush_all()
-                        self.env.invalidate_all()
-        _logger.info("Customer care: %s activities scheduled by date", created)
-        return created
+                occasion_day = self._occasion_day(step, today - timedelta(days=back))
+                for domain, occasion in self._due_customers(step, occasion_day):
+                    units.append((
+                        self.env["res.partner"].sudo(),
+                        domain + self._not_claimed_domain(step, occasion),
+                        lambda partners, step=step, occasion=occasion, day=occasion_day:
+                            self._schedule(step, [(partner, partner, occasion, day)
+                                                  for partner in partners])))
+        done, remaining = run_batch(units, batch_size)
+        _logger.info("Customer care: %s customers due by date scheduled, %s remaining",
+                     done, remaining)
+        return done, remaining
 
     @api.model
-    def _claimed_customers(self, step, occasion):
-        """Customers this date step already fired for on this occasion: the days after a
-        holiday, the catch-up reads them in one query instead of claiming the whole
-        customer base again, batch after batch."""
-        self.env["crm.vn.care.occurrence"].flush_model()
-        self.env.cr.execute("""
-            SELECT res_id FROM crm_vn_care_occurrence
-             WHERE template_id = %s AND res_model = 'res.partner' AND occasion = %s
-        """, [step.id, occasion])
-        return self.env["res.partner"].browse(row[0] for row in self.env.cr.fetchall())
+    def _not_claimed_domain(self, step, occasion):
+        return [("id", "not in", SQL(
+            "(SELECT res_id FROM crm_vn_care_occurrence WHERE template_id = %s "
+            "AND res_model = 'res.partner' AND occasion = %s)", step.id, occasion))]
 
     @api.model
     def _occasion_day(self, step, due_day):
@@ -202,27 +208,32 @@ class CrmVnCareEngine(models.AbstractModel):
 
     @api.model
     def _due_customers(self, step, day):
-        """(customers, occasion) pairs for a date step on the occasion ``day``, from the
-        method of its trigger, ``_crm_vn_trigger_<trigger>(step, day, customers)`` (the
-        last argument a domain of the plan company's customers). A trigger without its
-        method (an extension's ``selection_add`` alone) is logged and skipped: the other
-        steps still run."""
+        """(domain, occasion) pairs for a date step on the occasion ``day``, from the
+        method of its trigger, ``_crm_vn_trigger_<trigger>(step, day, customers)``, whose
+        last argument is the domain of the customers the step fires for (the plan
+        company's, of the step's tiers and the plan's segment). Every filter is in the
+        domain: a customer searched is a customer claimed, so batches always move on. A
+        trigger without its method (an extension's ``selection_add`` alone) is logged and
+        skipped: the other steps still run."""
         method = getattr(self, f"_crm_vn_trigger_{step.crm_vn_trigger}", None)
         if method is None:
             _logger.warning("Customer care: step %s (%s) skipped, no method "
                             "_crm_vn_trigger_%s for its trigger", step.id, step.summary,
                             step.crm_vn_trigger)
             return []
-        return method(step, day, self._customers_domain(step.plan_id.company_id))
+        customers = self._customers_domain(step.plan_id.company_id)
+        if step.crm_vn_tier_ids:
+            customers += [("tier_id", "in", step.crm_vn_tier_ids.ids)]
+        if step.plan_id.crm_vn_segment_id:
+            customers += step.plan_id.crm_vn_segment_id._get_partner_domain()
+        return method(step, day, customers)
 
     @api.model
     def _crm_vn_trigger_after_purchase(self, step, day, customers):
         # A follow-up and a win-back both count from the last purchase; a new order moves
         # it, so each purchase gets its own occasion.
         last = day - timedelta(days=step.crm_vn_trigger_days)
-        partners = self.env["res.partner"].sudo().search(
-            customers + [("last_order_date", "=", last)])
-        return [(partners, f"{step.crm_vn_trigger}:{last}")]
+        return [(customers + [("last_order_date", "=", last)], f"{step.crm_vn_trigger}:{last}")]
 
     @api.model
     def _crm_vn_trigger_no_purchase(self, step, day, customers):
@@ -230,14 +241,12 @@ class CrmVnCareEngine(models.AbstractModel):
 
     @api.model
     def _crm_vn_trigger_birthday(self, step, day, customers):
-        Partner = self.env["res.partner"].sudo()
-        return [(Partner.search(customers + Partner._crm_vn_celebrating_domain(day)),
+        return [(customers + self.env["res.partner"]._crm_vn_celebrating_domain(day),
                  f"birthday:{day.year}")]
 
     @api.model
     def _crm_vn_trigger_contact_due(self, step, day, customers):
-        return [(self.env["res.partner"].sudo().search(
-            customers + [("next_care_date", "=", day)]), f"contact:{day}")]
+        return [(customers + [("next_care_date", "=", day)], f"contact:{day}")]
 
     @api.model
     def _crm_vn_trigger_occasion(self, step, day, customers):
@@ -245,56 +254,61 @@ class CrmVnCareEngine(models.AbstractModel):
         occasion = step.crm_vn_occasion_id
         if not occasion.active or not occasion._falls_on(day):
             return []
-        return [(self.env["res.partner"].sudo().search(
-            customers + occasion._get_partner_domain()), occasion._key(day))]
-
-    @api.model
-    def _customers_by_occasion(self, step, customers, domain, key):
-        """(customers, occasion) pairs: the customers matching ``domain``, grouped by
-        their occasion ``key(customer)``."""
-        partners = self.env["res.partner"].sudo().search(customers + domain)
-        return [(group, occasion) for occasion, group in partners.grouped(key).items()]
+        return [(customers + occasion._get_partner_domain(), occasion._key(day))]
 
     @api.model
     def _crm_vn_trigger_near_next_tier(self, step, day, customers):
         """Customers within the step's percentage of their next tier: once per customer,
-        current tier and next tier (a customer who drops back and comes close again in
-        another tier is called again)."""
-        return self._customers_by_occasion(
-            step, customers,
-            [("tier_next_id", "!=", False),
-             ("tier_next_progress", ">=", 100 - step.crm_vn_trigger_percent)],
-            lambda p: f"near_tier:{p.tier_id.id or 0}>{p.tier_next_id.id}:{p.tier_since or ''}")
+        tier held, next tier and year (the tier window)."""
+        near = customers + [("tier_next_id", "!=", False),
+                            ("tier_next_progress", ">=", 100 - step.crm_vn_trigger_percent)]
+        pairs = self.env["res.partner"].sudo()._read_group(near, ["tier_id", "tier_next_id"])
+        return [(near + [("tier_id", "=", tier.id), ("tier_next_id", "=", next_tier.id)],
+                 f"near_tier:{tier.id or 0}>{next_tier.id}:{day.year}")
+                for tier, next_tier in pairs]
 
     @api.model
     def _crm_vn_trigger_tier_at_risk(self, step, day, customers):
         """Customers whose figures no longer qualify and whose tier ends in N days, at
         the end of the grace period: once per customer, tier and grace period."""
         end = day + timedelta(days=step.crm_vn_trigger_days)
-        return self._customers_by_occasion(
-            step, customers, [("tier_grace_until", "=", end)],
-            lambda p: f"tier_risk:{p.tier_id.id}:{p.tier_grace_until}")
+        return [(customers + [("tier_grace_until", "=", end)],
+                 f"tier_risk:{end}")]
 
     @api.model
-    def _cron_escalate_overdue_care(self):
-        """Customers whose care is overdue by more than the company's escalation delay:
-        their team leader gets an activity, once per missed care date."""
+    def _escalate_overdue_care_units(self):
+        """The work of the overdue-care escalation, per company (see run_batch): the
+        customers whose care is overdue by more than the company's escalation delay and
+        not yet escalated for that care date."""
         today = fields.Date.context_today(self)
         Partner = self.env["res.partner"].sudo()
-        escalated = Partner
-        for company in self.env["res.company"].sudo().search(
-                [("crm_vn_care_escalation_days", ">", 0)]):
-            limit = today - timedelta(days=company.crm_vn_care_escalation_days)
-            overdue = Partner.search(self._customers_domain(company) + [
-                ("next_care_date", "<", limit), ("user_id", "!=", False)])
-            for partner in overdue.filtered(
-                    lambda p: p.crm_vn_care_escalated_for != p.next_care_date):
-                leader = partner.user_id.sale_team_id.user_id
-                partner.crm_vn_care_escalated_for = partner.next_care_date
-                if leader:
-                    partner.activity_schedule(
-                        "mail.mail_activity_data_todo", user_id=leader.id,
-                        summary=self.env._("Care overdue since %(day)s",
-                                           day=fields.Date.to_string(partner.next_care_date)))
-                escalated |= partner
-        return escalated
+        not_escalated = [("id", "in", SQL(
+            "(SELECT id FROM res_partner WHERE next_care_date IS DISTINCT FROM "
+            "crm_vn_care_escalated_for)"))]
+        return [
+            (Partner, self._customers_domain(company) + not_escalated + [
+                ("next_care_date", "<", today - timedelta(
+                    days=company.crm_vn_care_escalation_days)),
+                ("user_id", "!=", False)], self._escalate_overdue_care)
+            for company in self.env["res.company"].sudo().search(
+                [("crm_vn_care_escalation_days", ">", 0)], order="id")]
+
+    @api.model
+    def _escalate_overdue_care(self, partners):
+        """The team leader of each customer gets an activity, once per missed care date:
+        the date is marked in one UPDATE, the activities made in one create."""
+        self.env["res.partner"].flush_model(["next_care_date", "crm_vn_care_escalated_for"])
+        self.env.cr.execute("""
+            UPDATE res_partner SET crm_vn_care_escalated_for = next_care_date
+             WHERE id = ANY(%s)""", [partners.ids])
+        partners.invalidate_recordset(["crm_vn_care_escalated_for"])
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        self.env["mail.activity"].sudo().create([{
+            "res_model_id": model_id, "res_id": partner.id, "activity_type_id": todo.id,
+            "user_id": partner.user_id.sale_team_id.user_id.id,
+            "date_deadline": fields.Date.context_today(self), "automated": True,
+            "summary": self.env._("Care overdue since %(day)s",
+                                  day=fields.Date.to_string(partner.next_care_date)),
+        } for partner in partners if partner.user_id.sale_team_id.user_id])
+        return partners

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import plaintext2html
 
+from .crm_vn_batches import BATCH_SIZE, run_batch
+
 
 class CrmVnComplaint(models.Model):
     """A customer complaint (khiếu nại) with the first-response and resolution deadlines
@@ -230,12 +232,22 @@ class CrmVnComplaint(models.Model):
 
     @api.model
     def _cron_check_deadlines(self):
-        """Hourly: open complaints whose deadline passed get flagged and escalated once."""
+        """Hourly: open complaints whose deadline passed get flagged and escalated once,
+        then customers whose care is overdue; a batch per call, the cron worker calls
+        again while some remain and commits between calls."""
+        done, remaining = self._check_deadlines_batch()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _check_deadlines_batch(self, batch_size=BATCH_SIZE):
+        """Returns (done, remaining). A complaint answered in time never matches again:
+        the first-response deadline counts only while there is no answer."""
         now = fields.Datetime.now()
-        late = self.sudo().search([
+        late = [
             ("state", "in", ("new", "in_progress")), "|",
-            "&", ("response_deadline", "<", now), ("response_breached", "=", False),
-            "&", ("resolution_deadline", "<", now), ("resolution_breached", "=", False)])
-        late._check_deadlines()
-        self.env["crm.vn.care.engine"]._cron_escalate_overdue_care()
-        return late
+            "&", "&", ("response_deadline", "<", now), ("response_breached", "=", False),
+            ("date_first_response", "=", False),
+            "&", ("resolution_deadline", "<", now), ("resolution_breached", "=", False)]
+        return run_batch(
+            [(self.sudo(), late, lambda complaints: complaints._check_deadlines())]
+            + self.env["crm.vn.care.engine"]._escalate_overdue_care_units(), batch_size)

@@ -13,6 +13,9 @@ class CrmVnDashboard(models.AbstractModel):
     _name = "crm.vn.dashboard"
     _description = "Customer Care Dashboard"
 
+    # Read-only: over JSON-RPC it runs on a read-only cursor, i.e. on the read replica when
+    # Odoo has one (--db_replica_host). Nothing here writes.
+    @api.readonly
     @api.model
     def retrieve_dashboard(self):
         self.env.flush_all()  # the reports are SQL views over other models' tables
@@ -54,7 +57,8 @@ class CrmVnDashboard(models.AbstractModel):
             ["__count", "churn_rate:avg", "average_value:avg", "repeat_rate:avg"],
         )
         (lost,) = self._aggregate("crm.vn.customer.report", [("churned", "=", True)], ["__count"])
-        (retained,) = self._aggregate(
+        # The cohort report narrowed to the month after the first purchase (the same rows).
+        (retained,) = self.with_context(crm_vn_months_since_first=1)._aggregate(
             "crm.vn.cohort.report", [("months_since_first", "=", 1)], ["retention_rate:avg"]
         )
         report = "crm_vn_custom.crm_vn_customer_report_action"

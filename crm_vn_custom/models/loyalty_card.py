@@ -1,12 +1,11 @@
 import logging
 from datetime import timedelta
 
-import psycopg2
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools import formatLang, mute_logger
+from odoo.tools import SQL, formatLang
 
+from .crm_vn_batches import BATCH_SIZE, run_batch
 from .crm_vn_trusted_flow import check_protected_change
 
 _logger = logging.getLogger(__name__)
@@ -61,6 +60,35 @@ UNSPENT_QUERY = """
   ORDER BY e.card_id, MIN(e.cum)
 """
 
+# What _crm_vn_post does for one line, for a whole batch in one statement: the history
+# lines (a bonus already given for its occasion is skipped: unique per card), then each
+# card's balance moved by the sum of its new lines. Returns each card's balance before
+# and after.
+POST_BATCH_QUERY = """
+    WITH line AS (
+        INSERT INTO loyalty_history (card_id, description, issued, used, order_model,
+                                     order_id, crm_vn_kind, crm_vn_occasion,
+                                     crm_vn_base_points, crm_vn_expiry_date,
+                                     crm_vn_expiry_done, crm_vn_reminder_sent,
+                                     create_uid, create_date, write_uid, write_date)
+        SELECT v.card_id, %(description)s, GREATEST(v.points, 0), GREATEST(-v.points, 0),
+               v.order_model, v.order_id, %(kind)s, v.occasion, 0, v.expiry, FALSE, FALSE,
+               %(uid)s, %(now)s, %(uid)s, %(now)s
+          FROM unnest(%(cards)s::int[], %(points)s::float8[], %(order_models)s::varchar[],
+                      %(order_ids)s::int[], %(occasions)s::varchar[], %(expiries)s::date[])
+               AS v(card_id, points, order_model, order_id, occasion, expiry)
+            ON CONFLICT (card_id, crm_vn_occasion) DO NOTHING
+     RETURNING card_id, issued - used AS change
+    ), moved AS (
+        SELECT card_id, SUM(change) AS change FROM line GROUP BY card_id
+    )
+    UPDATE loyalty_card c
+       SET points = c.points + m.change, write_uid = %(uid)s, write_date = %(now)s
+      FROM moved m
+     WHERE c.id = m.card_id
+ RETURNING c.id, c.points - m.change, c.points
+"""
+
 
 class LoyaltyCard(models.Model):
     _inherit = "loyalty.card"
@@ -103,6 +131,47 @@ class LoyaltyCard(models.Model):
         card.points += points  # settles a debt when positive (see write)
         card._crm_vn_floor_balance()
         return True
+
+    @api.model
+    def _crm_vn_post_batch(self, entries, description, kind):
+        """What _crm_vn_post does, for many cards at once (the crons' batches): one
+        statement writes the history lines and moves the balances, one call logs the
+        change in each card's chatter (the ORM wrote a line, then a tracked balance
+        change, card after card: ~3.5 queries a card). ``entries``: (card, points, order
+        or None, occasion or None, expiry date or False). A line whose occasion the card
+        already has is skipped. Returns {card: points added}."""
+        if not entries:
+            return {}
+        self.env["loyalty.history"].flush_model()
+        self.flush_model(["points"])
+        self.env.cr.execute(POST_BATCH_QUERY, {
+            "description": description, "kind": kind, "uid": self.env.uid,
+            "now": fields.Datetime.now(),
+            "cards": [card.id for card, *_rest in entries],
+            "points": [points for _card, points, *_rest in entries],
+            "order_models": [order._name if order else None for _c, _p, order, *_r in entries],
+            "order_ids": [order.id if order else None for _c, _p, order, *_r in entries],
+            "occasions": [occasion or None for *_rest, occasion, _expiry in entries],
+            "expiries": [expiry or None for *_rest, expiry in entries],
+        })
+        moved = {self.browse(card_id): (old, new) for card_id, old, new in self.env.cr.fetchall()}
+        cards = self.browse().union(*moved).sudo()
+        cards.invalidate_recordset(["points", "history_ids"])
+        if not cards:
+            return {}
+        cards._message_log_batch(bodies={
+            card.id: self.env._("%(field)s: %(old)s → %(new)s (%(reason)s)",
+                                field=self._fields["points"]._description_string(self.env),
+                                old=card._crm_vn_format_number(old),
+                                new=card._crm_vn_format_number(new), reason=description)
+            for card, (old, new) in moved.items()})
+        # What writing the balance through the ORM would also have done: debts settled by
+        # what was added, a balance kept at zero, the programme's "points reached" mails.
+        cards.filtered(lambda c: c.points > 0 and c.crm_vn_points_debt > 0)._crm_vn_settle_debt()
+        cards._crm_vn_floor_balance()
+        cards._send_points_reach_communication(
+            {card: {"old": old, "new": new} for card, (old, new) in moved.items()})
+        return {card: new - old for card, (old, new) in moved.items()}
 
     @api.model
     def _crm_vn_points_refused(self):
@@ -200,28 +269,55 @@ class LoyaltyCard(models.Model):
                 for card_id, parts in self._crm_vn_unspent_by_order(until).items()}
 
     @api.model
-    def _cron_crm_vn_expire_points(self, batch_size=1000):
-        """Daily: expire what is due, oldest earnings first, and remind customers whose
-        points expire soon. One batch of cards per call, locked so that two workers
-        never expire the same points twice."""
+    def _cron_crm_vn_expire_points(self):
+        """Daily: expire what is due, oldest earnings first, then remind customers whose
+        points expire soon; one batch of cards per call, the cron worker calls again
+        while some remain and commits between calls."""
+        done, remaining = self._crm_vn_expire_batch()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _crm_vn_expire_batch(self, batch_size=BATCH_SIZE):
+        """The next ``batch_size`` cards with points due (locked, so that two workers
+        never expire the same points twice), then, with what is left of the batch, cards
+        to remind. A card's due lines are marked processed in the same transaction as
+        its expiry lines: after a crash, the next call takes exactly the cards whose
+        batch was lost. Returns (done, remaining)."""
         today = fields.Date.context_today(self)
-        due = self._crm_vn_claim_cards(
-            [("crm_vn_expiry_date", "<=", today), ("crm_vn_expiry_done", "=", False)],
-            batch_size)
+        due_domain = [("crm_vn_expiry_date", "<=", today), ("crm_vn_expiry_done", "=", False)]
+        due = self._crm_vn_claim_cards(due_domain, batch_size)
         expired = due._crm_vn_unspent_by_order(today)
-        for card in due.filtered(lambda c: expired.get(c.id)):
-            for order, points in expired[card.id]:
-                card._crm_vn_post(-points, self.env._("Points expired"), "expiry", order=order)
-        self.env["loyalty.history"].search([
-            ("card_id", "in", due.ids), ("crm_vn_expiry_date", "<=", today),
-            ("crm_vn_expiry_done", "=", False)]).crm_vn_expiry_done = True
-        reminded = self._crm_vn_send_expiry_reminders(today, batch_size)
-        remaining = self.env["loyalty.history"].search_count(
-            [("crm_vn_expiry_date", "<=", today), ("crm_vn_expiry_done", "=", False)])
-        _logger.info("Loyalty points: %s cards expired, %s reminded", len(due), reminded)
-        self.env["ir.cron"]._notify_progress(done=len(due), remaining=remaining)
+        self._crm_vn_post_batch([
+            (card, -points, order, None, False)
+            for card in due for order, points in expired.get(card.id, [])],
+            self.env._("Points expired"), "expiry")
+        self._crm_vn_mark_lines(due, due_domain, "crm_vn_expiry_done")
+        reminded, reminders_left = self._crm_vn_send_expiry_reminders(
+            today, batch_size - len(due))
+        remaining = self._crm_vn_cards_with(due_domain) + reminders_left
+        _logger.info("Loyalty points: %s cards expired, %s reminded, %s remaining",
+                     len(due), reminded, remaining)
+        return len(due) + reminded, remaining
+
+    @api.model
+    def _crm_vn_cards_with(self, history_domain):
+        """How many cards have history lines matching ``history_domain``."""
+        query = self.env["loyalty.history"].sudo()._search(history_domain)
+        return self.env.execute_query(SQL(
+            "SELECT COUNT(DISTINCT loyalty_history.card_id) FROM %s WHERE %s",
+            query.from_clause, query.where_clause))[0][0]
+
+    @api.model
+    def _crm_vn_mark_lines(self, cards, history_domain, flag):
+        """Mark the lines of ``cards`` matching ``history_domain`` processed (``flag``),
+        in one UPDATE."""
+        if cards:
+            self.env["loyalty.history"].sudo().search(
+                [("card_id", "in", cards.ids), *history_domain]).write({flag: True})
 
     def _crm_vn_claim_cards(self, history_domain, limit):
+        if limit <= 0:
+            return self.browse()
         lines = self.env["loyalty.history"].sudo().search(history_domain, limit=limit * 10)
         cards = lines.card_id[:limit]
         if not cards:
@@ -232,70 +328,121 @@ class LoyaltyCard(models.Model):
         return self.browse([row[0] for row in self.env.cr.fetchall()]).sudo()
 
     def _crm_vn_send_expiry_reminders(self, today, batch_size):
+        """Reminders for at most ``batch_size`` cards: one mail per card whose customer
+        has an email, every card's lines marked reminded. Returns (cards done, cards
+        remaining)."""
         companies = self.env["res.company"].sudo().search(
-            [("crm_vn_points_expiry_notice_days", ">", 0)])
-        sent = 0
+            [("crm_vn_points_expiry_notice_days", ">", 0)], order="id")
+        done = remaining = 0
         for company in companies:
             until = fields.Date.add(today, days=company.crm_vn_points_expiry_notice_days)
-            cards = self._crm_vn_claim_cards([
+            domain = [
                 ("card_id.company_id", "=", company.id), ("crm_vn_expiry_date", ">", today),
-                ("crm_vn_expiry_date", "<=", until), ("crm_vn_reminder_sent", "=", False)],
-                batch_size)
+                ("crm_vn_expiry_date", "<=", until), ("crm_vn_reminder_sent", "=", False)]
+            cards = self._crm_vn_claim_cards(domain, batch_size - done)
             expiring = cards._crm_vn_unspent_until(until)
             template = company._crm_vn_points_expiry_template()
+            mailed = cards.filtered(lambda c, e=expiring: e.get(c.id) and c.partner_id.email)
+            if template and mailed:
+                self._crm_vn_send_reminders(template, mailed, expiring, until)
+            self._crm_vn_mark_lines(cards, domain, "crm_vn_reminder_sent")
+            done += len(cards)
+            remaining += self._crm_vn_cards_with(domain)
+        return done, remaining
+
+    @api.model
+    def _crm_vn_send_reminders(self, template, cards, expiring, until):
+        """The reminders of a batch rendered and queued in one send_mail_batch: the
+        template reads each card's points from the context
+        (``_crm_vn_reminder_points``). A template written before it (it read one number,
+        ``crm_vn_expiring_points``, from the context) is rendered card by card."""
+        template = template.with_context(crm_vn_expiring_by=until)
+        if "crm_vn_expiring_points'" in (template.body_html or ""):
             for card in cards:
-                if template and expiring.get(card.id) and card.partner_id.email:
-                    template.with_context(crm_vn_expiring_points=expiring[card.id],
-                                          crm_vn_expiring_by=until).send_mail(card.id)
-                    sent += 1
-            self.env["loyalty.history"].search([
-                ("card_id", "in", cards.ids), ("crm_vn_expiry_date", "<=", until),
-                ("crm_vn_reminder_sent", "=", False)]).crm_vn_reminder_sent = True
-        return sent
+                template.with_context(crm_vn_expiring_points=expiring[card.id]).send_mail(
+                    card.id)
+            return
+        template.with_context(crm_vn_reminder_points=expiring).send_mail_batch(cards.ids)
+
+    def _crm_vn_reminder_points(self):
+        """The points of this card the reminder being sent is about."""
+        self.ensure_one()
+        return (self.env.context.get("crm_vn_reminder_points") or {}).get(self.id, 0.0)
 
     @api.model
     def _crm_vn_card_of(self, partner, program):
-        card = self.sudo().search(
-            [("partner_id", "=", partner.id), ("program_id", "=", program.id)], limit=1)
-        return card or self.sudo().with_context(loyalty_no_mail=True).create(
-            {"partner_id": partner.id, "program_id": program.id, "points": 0})
+        return self._crm_vn_cards_of(partner, program)[partner]
+
+    @api.model
+    def _crm_vn_cards_of(self, partners, program):
+        """{partner: its card of ``program``}, the missing cards created in one call."""
+        cards = {card.partner_id: card for card in self.sudo().search(
+            [("partner_id", "in", partners.ids), ("program_id", "=", program.id)],
+            order="id desc")}
+        missing = partners.filtered(lambda p: p not in cards)
+        created = self.sudo().with_context(loyalty_no_mail=True).create([
+            {"partner_id": partner.id, "program_id": program.id, "points": 0}
+            for partner in missing])
+        cards.update(zip(missing, created, strict=True))
+        return cards
 
     @api.model
     def _crm_vn_give_bonus(self, company, partner, points, occasion, description):
-        """Credit a bonus once per occasion: the occasion is unique per card in the
-        database, so reruns and concurrent workers cannot give it twice."""
+        """Credit a bonus once per occasion (see _crm_vn_give_bonuses)."""
+        return bool(self._crm_vn_give_bonuses(company, [(partner, points)], occasion,
+                                              description))
+
+    @api.model
+    def _crm_vn_give_bonuses(self, company, gifts, occasion, description):
+        """Credit ``gifts`` ((partner, points)) once per occasion: the occasion is unique
+        per card in the database, so reruns and concurrent workers cannot give it twice;
+        a whole batch in one statement (see _crm_vn_post_batch). Returns the cards
+        credited now."""
         program = company.crm_vn_loyalty_program_id
-        if not program or points <= 0:
-            return False
-        card = self._crm_vn_card_of(partner, program)
-        history = self.env["loyalty.history"].sudo()
-        if history.search_count([("card_id", "=", card.id), ("crm_vn_occasion", "=", occasion)]):
-            return False
-        try:
-            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
-                card._crm_vn_post(points, description, "bonus", occasion=occasion)
-                self.env.flush_all()
-        except psycopg2.IntegrityError:
-            self.env.invalidate_all()
-            return False
-        return True
+        gifts = [(partner, points) for partner, points in gifts if points > 0]
+        if not program or not gifts:
+            return self.browse()
+        cards = self._crm_vn_cards_of(self.env["res.partner"].union(
+            *(partner for partner, _points in gifts)), program)
+        expiry = self.env["loyalty.history"]._crm_vn_expiry_of(program)
+        given = self._crm_vn_post_batch(
+            [(cards[partner], points, None, occasion, expiry) for partner, points in gifts],
+            description, "bonus")
+        return self.browse().union(*given)
 
     @api.model
     def _cron_crm_vn_birthday_bonus(self):
-        """Daily: birthday bonus points (solar or lunar birthday). The last week is looked
-        at too, so a day the server was down is caught up; occasions keep it once a year."""
+        """Daily: birthday bonus points (solar or lunar birthday), a batch of customers
+        per call; the cron worker calls again while some remain and commits between
+        calls."""
+        done, remaining = self._crm_vn_birthday_batch()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _crm_vn_birthday_batch(self, batch_size=BATCH_SIZE):
+        """The next ``batch_size`` customers celebrating without their bonus. The last
+        week is looked at too, so a day the server was down is caught up; occasions keep
+        it once a year, and the customers who already have it are left out by the search,
+        so that after a crash the next call goes on with the others. Returns (done,
+        remaining)."""
         today = fields.Date.context_today(self)
         Partner = self.env["res.partner"].sudo()
-        given = 0
+        units = []
         for company in self.env["res.company"].sudo().search(
-                [("crm_vn_loyalty_program_id", "!=", False)]):
+                [("crm_vn_loyalty_program_id", "!=", False)], order="id"):
             for day in (today - timedelta(days=back) for back in range(6, -1, -1)):
-                partners = Partner.search(Partner._crm_vn_celebrating_domain(day) + [
+                occasion = f"birthday:{day.year}"
+                given = SQL("""(SELECT card.partner_id FROM loyalty_card card
+                                  JOIN loyalty_history line ON line.card_id = card.id
+                                 WHERE card.program_id = %s AND line.crm_vn_occasion = %s)""",
+                            company.crm_vn_loyalty_program_id.id, occasion)
+                units.append((Partner, Partner._crm_vn_celebrating_domain(day) + [
                     ("parent_id", "=", False), ("tier_id.company_id", "=", company.id),
-                    ("tier_id.birthday_bonus_points", ">", 0)])
-                for partner in partners:
-                    given += self._crm_vn_give_bonus(
-                        company, partner, partner.tier_id.birthday_bonus_points,
-                        f"birthday:{day.year}",
-                        self.env._("Happy birthday %(year)s!", year=day.year))
-        _logger.info("Loyalty points: %s birthday bonuses given", given)
+                    ("tier_id.birthday_bonus_points", ">", 0), ("id", "not in", given)],
+                    lambda partners, company=company, occasion=occasion, year=day.year:
+                        self._crm_vn_give_bonuses(
+                            company, [(p, p.tier_id.birthday_bonus_points) for p in partners],
+                            occasion, self.env._("Happy birthday %(year)s!", year=year))))
+        done, remaining = run_batch(units, batch_size)
+        _logger.info("Loyalty points: %s birthday bonuses given, %s remaining", done, remaining)
+        return done, remaining

@@ -74,10 +74,15 @@ class LoyaltyHistory(models.Model):
         validity; other lines (debts, corrections) never expire."""
         issued = self.env["crm.vn.concepts"]._points_kinds("issued")
         for line in self:
-            months = line.card_id.company_id.crm_vn_points_validity_months or (
-                self.env.company.crm_vn_points_validity_months)
-            if (line.card_id.program_id.program_type == "loyalty" and months
-                    and not line.crm_vn_expiry_date
-                    and line.crm_vn_kind in issued):
-                line.sudo().crm_vn_expiry_date = fields.Date.context_today(line) + relativedelta(
-                    months=months)
+            expiry = self._crm_vn_expiry_of(line.card_id.program_id)
+            if expiry and not line.crm_vn_expiry_date and line.crm_vn_kind in issued:
+                line.sudo().crm_vn_expiry_date = expiry
+
+    @api.model
+    def _crm_vn_expiry_of(self, program):
+        """The day points issued today on a card of ``program`` expire (False: never)."""
+        months = program.company_id.crm_vn_points_validity_months or (
+            self.env.company.crm_vn_points_validity_months)
+        if program.program_type != "loyalty" or not months:
+            return False
+        return fields.Date.context_today(self) + relativedelta(months=months)

@@ -57,12 +57,22 @@ class CrmVnCohortReport(models.Model):
             team=self.env["crm.vn.concepts"]._salesperson_team_sql(SQL("p.user_id")))
 
     def _from(self):
+        months_since = self.env.context.get("crm_vn_months_since_first")
         return SQL("""
               FROM cohort c
               JOIN res_partner p ON p.id = c.partner_id AND %(customers)s
         CROSS JOIN LATERAL generate_series(
-                       c.cohort_month, date_trunc('month', CURRENT_DATE)::date, interval '1 month'
+                       c.cohort_month + make_interval(months => %(first)s),
+                       LEAST(c.cohort_month + make_interval(months => %(last)s),
+                             date_trunc('month', CURRENT_DATE)::date),
+                       interval '1 month'
                    ) AS period(month)
          LEFT JOIN bought_in b ON b.partner_id = c.partner_id AND b.company_id = c.company_id
                               AND b.month = period.month""",
-            customers=self.env["crm.vn.concepts"]._customer_sql("p"))
+            customers=self.env["crm.vn.concepts"]._customer_sql("p"),
+            # Every month since the first purchase; a reader that wants the Nth month only
+            # (the dashboard's "back the next month") says so in the context, and each
+            # cohort yields that row alone instead of one per month (customers × months at
+            # every call: most of the dashboard's time on a large base). LEAST ignores the
+            # NULL of "no last month".
+            first=months_since or 0, last=months_since)

@@ -77,9 +77,11 @@ class TestReports(CrmVnCommon):
         report = self.env[model].with_user(user) if user else self.env[model]
         return report.search([("partner_id", "in", self.customers.ids), *domain])
 
-    def _aggregate(self, model, aggregates, user=None, domain=(), groupby=()):
+    def _aggregate(self, model, aggregates, user=None, domain=(), groupby=(), months_since=None):
         self.env.flush_all()
         report = self.env[model].with_user(user) if user else self.env[model]
+        if months_since is not None:
+            report = report.with_context(crm_vn_months_since_first=months_since)
         return report._read_group([("partner_id", "in", self.customers.ids), *domain],
                                   groupby, aggregates)
 
@@ -129,6 +131,15 @@ class TestReports(CrmVnCommon):
                                        domain=[("months_since_first", "=", 0)],
                                        groupby=["cohort_month:month"]))
         self.assertEqual(sorted(cohorts.values()), [1, 1, 2])  # An+Bình, Cúc, Em
+        # Narrowed to one month since the first purchase (the dashboard), the same rows.
+        for months in range(6):
+            domain = [("months_since_first", "=", months)]
+            whole = self._aggregate("crm.vn.cohort.report", ["__count", "retention_rate:avg"],
+                                    domain=domain, groupby=["cohort_month:month"])
+            self.env.invalidate_all()
+            self.assertEqual(self._aggregate(
+                "crm.vn.cohort.report", ["__count", "retention_rate:avg"], domain=domain,
+                groupby=["cohort_month:month"], months_since=months), whole)
 
     # ----------------------------------------------------------------- revenue
     def test_revenue_from_new_and_returning_customers(self):

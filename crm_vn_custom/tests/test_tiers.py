@@ -371,22 +371,25 @@ class TestTierCron(TierCommon):
             self._order(customer, 1, confirm=False).with_context(
                 crm_vn_skip_tier_recompute=True).action_confirm()
         self.assertFalse(any(c.tier_id for c in customers), "bulk loads skip the hook")
-        self.env["ir.config_parameter"].set_param("crm_vn_custom.tier_batch_size", 3)
-        self.env["ir.config_parameter"].set_param("crm_vn_custom.tier_cursor", False)
         engine = self.engine
+        calls = []
         for _run in range(200):  # the cron framework calls again while work remains
-            cursor_before = self.env["ir.config_parameter"].get_param("crm_vn_custom.tier_cursor")
-            engine._cron_recompute_all()
-            if self.env["ir.config_parameter"].get_param(
-                    "crm_vn_custom.tier_cursor") == cursor_before:
+            calls.append(engine._recompute_all_batch(batch_size=3))
+            if not calls[-1][1]:
                 break
+        # Customers three at a time, then the RFM scores of each company (one per call).
+        self.assertGreaterEqual(len(calls), 3)
+        self.assertEqual(calls[-1][1], 0)
         self.assertEqual([c.tier_id for c in customers], [self.member] * 5)
         self.assertTrue(all(c.rfm_segment for c in customers))
         history = self.env["crm.vn.tier.history"].search_count(
             [("partner_id", "in", [c.id for c in customers])])
-        engine._cron_recompute_all()  # a rerun the same day changes nothing
+        self.assertEqual(engine._recompute_all_batch(batch_size=3), (0, 0),
+                         "a rerun the same day has nothing left to do")
+        self.env["crm.vn.tier.cursor"].search([]).unlink()  # as on a new day
+        engine._cron_recompute_all()
         self.assertEqual(self.env["crm.vn.tier.history"].search_count(
-            [("partner_id", "in", [c.id for c in customers])]), history)
+            [("partner_id", "in", [c.id for c in customers])]), history, "nothing changes twice")
 
     def test_upgrade_mails_the_customer_when_configured(self):
         self.company.crm_vn_tier_upgrade_mail_template_id = self.env.ref(

@@ -17,5 +17,5 @@ class CrmVnCareEngine(models.AbstractModel):
                                  AND date_part('month', first_order_date) = %(month)s
                                  AND date_part('day', first_order_date) = %(dom)s)""",
                           day=day, month=day.month, dom=day.day)
-        partners = self.env["res.partner"].sudo().search(customers + [("id", "in", anniversary)])
-        return [(partners, f"first_purchase_anniversary:{day.year}")]
+        return [(customers + [("id", "in", anniversary)],
+                 f"first_purchase_anniversary:{day.year}")]
