@@ -59,7 +59,7 @@
         "report/crm_vn_satisfaction_report_views.xml",
         "report/crm_vn_points_report_views.xml",
         "report/sale_report_views.xml",
-        "views/crm_vn_dashboard_views.xml",
+        "report/crm_vn_dashboard_views.xml",
         "wizards/crm_vn_province_migration_views.xml",
         "wizards/crm_vn_tier_wizard_views.xml",
         "wizards/crm_vn_staff_transfer_views.xml",

@@ -19,6 +19,7 @@ from . import crm_vn_tier
 from . import crm_vn_tier_history
 from . import crm_vn_tier_cursor
 from . import crm_vn_tier_engine
+from . import crm_vn_rfm
 from . import res_company
 from . import res_config_settings
 from . import res_country_state
@@ -36,7 +37,6 @@ from . import stock_picking
 from . import loyalty_history
 from . import loyalty_card
 from . import base_import_import
-from . import crm_vn_dashboard
 from . import crm_vn_consent
 from . import crm_vn_message_provider
 from . import crm_vn_zns_template

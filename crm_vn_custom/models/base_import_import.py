@@ -2,7 +2,7 @@ from odoo import models
 
 from odoo.addons.base_import.models.base_import import ImportValidationError
 
-from .crm_vn_text import vn_key
+from ..tools.vn_text import vn_key
 from .res_partner_import import VIETNAMESE_HEADERS
 
 

@@ -9,7 +9,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools.message_clients import ProviderError
-from .crm_vn_text import vn_unaccent
+from ..tools.vn_text import vn_unaccent
 
 _logger = logging.getLogger(__name__)
 

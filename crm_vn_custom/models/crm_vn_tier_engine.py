@@ -18,8 +18,6 @@ TIER_FIELDS = [
     "tier_next_missing_points", "tier_next_progress",
 ]
 
-RFM_FIELDS = ["rfm_recency", "rfm_frequency", "rfm_monetary", "rfm_segment",
-              "relationship_kind"]
 
 # Each customer's orders, refunds and points are looked up through the partner, order,
 # invoice and card indexes (LATERAL): joined as a whole, PostgreSQL scanned all the
@@ -122,60 +120,6 @@ HISTORY_INSERT = """
            AS v(pid, old, new, cause, direction, order_id)
 """
 
-# RFM scores are quantiles (ceil of 5 × cumulative distribution, so equal values share a
-# score) over the company's customers who bought; the segment and the relationship kind
-# follow from them. Loyal, champion and at-risk customers must have bought at least twice
-# in the window, whatever their quantile. Relationship kinds set by hand are kept. As
-# above, only the rows that change are written.
-RFM_UPDATE = """
-    WITH scope AS (
-        SELECT id, last_order_date, first_order_date, tier_order_count, tier_revenue
-          FROM res_partner p
-         WHERE %(customers)s
-    ), scored AS (
-        SELECT id, first_order_date, last_order_date, tier_order_count,
-               CEIL(5 * CUME_DIST() OVER (ORDER BY last_order_date))::int AS r,
-               CEIL(5 * CUME_DIST() OVER (ORDER BY tier_order_count))::int AS f,
-               CEIL(5 * CUME_DIST() OVER (ORDER BY tier_revenue))::int AS m
-          FROM scope WHERE last_order_date IS NOT NULL
-    ), rated AS (
-        SELECT scope.id, scored.r, scored.f, scored.m,
-               CASE
-                   WHEN scored.id IS NULL THEN NULL
-                   WHEN scored.first_order_date >= %(new_since)s
-                        AND scored.tier_order_count <= 1 THEN 'new'
-                   WHEN scored.tier_order_count < 2 AND r >= 3 THEN 'potential'
-                   WHEN scored.tier_order_count < 2 AND r = 2 THEN 'hibernating'
-                   WHEN scored.tier_order_count < 2 THEN 'lost'
-                   WHEN r >= 4 AND f >= 4 AND m >= 4 THEN 'champions'
-                   WHEN r >= 3 AND f >= 3 THEN 'loyal'
-                   WHEN r >= 3 THEN 'potential'
-                   WHEN f >= 3 THEN 'at_risk'
-                   WHEN r = 2 THEN 'hibernating'
-                   ELSE 'lost'
-               END AS segment,
-               CASE
-                   WHEN scored.id IS NULL THEN 'new'
-                   WHEN scored.tier_order_count >= 3
-                        AND scored.first_order_date < %(loyal_before)s THEN 'loyal'
-                   WHEN scored.last_order_date >= %(current_since)s THEN 'current'
-                   ELSE 'prospective'
-               END AS kind
-          FROM scope LEFT JOIN scored ON scored.id = scope.id
-    ), new AS (
-        SELECT c.id, rated.r, rated.f, rated.m, rated.segment,
-               CASE WHEN c.relationship_kind_manual THEN c.relationship_kind
-                    ELSE rated.kind END AS kind
-          FROM rated JOIN res_partner c ON c.commercial_partner_id = rated.id
-    )
-    UPDATE res_partner p
-       SET rfm_recency = n.r, rfm_frequency = n.f, rfm_monetary = n.m,
-           rfm_segment = n.segment, relationship_kind = n.kind
-      FROM new n
-     WHERE p.id = n.id
-       AND (p.rfm_recency, p.rfm_frequency, p.rfm_monetary, p.rfm_segment, p.relationship_kind)
-           IS DISTINCT FROM (n.r, n.f, n.m, n.segment, n.kind)
-"""
 
 
 class CrmVnTierEngine(models.AbstractModel):
@@ -494,15 +438,8 @@ class CrmVnTierEngine(models.AbstractModel):
 
     @api.model
     def _recompute_rfm(self, company):
-        """RFM scores, segments and relationship kinds of all the company's customers,
-        in one statement: quantiles need the whole customer base at once."""
-        today = fields.Date.context_today(self)
-        self.env["res.partner"].flush_model()
-        self.env.execute_query(SQL(
-            RFM_UPDATE, customers=self._tiered_by_sql(company),
-            new_since=today - timedelta(days=90), current_since=today - timedelta(days=180),
-            loyal_before=today - timedelta(days=365)))
-        self.env["res.partner"].invalidate_model(RFM_FIELDS)
+        """RFM scores of the company's customers (crm.vn.rfm), after tonight's tiers."""
+        self.env["crm.vn.rfm"]._recompute(company)
 
     # ------------------------------------------------------------------- cron
     @api.model

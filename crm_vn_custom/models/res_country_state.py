@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .crm_vn_text import vn_place_key
+from ..tools.vn_text import vn_place_key
 
 # Short forms and former names that customer lists use, to the key of the province's
 # name here (see vn_place_key).

@@ -1,7 +1,7 @@
 from odoo import api, models
 from odoo.tools import format_date
 
-from .crm_vn_text import vn_key
+from ..tools.vn_text import vn_key
 
 # Column headers of Vietnamese customer lists (Excel, other CRMs), by vn_key, and the
 # field each one fills.

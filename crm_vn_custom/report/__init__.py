@@ -5,3 +5,4 @@ from . import crm_vn_care_compliance_report
 from . import crm_vn_points_report
 from . import sale_report
 from . import crm_vn_satisfaction_report
+from . import crm_vn_dashboard

@@ -94,6 +94,7 @@ INTERNAL_MODELS = {
     "crm.vn.protected.data.mixin": "hides sensitive fields",
     "crm.vn.report.mixin": "columns shared by the reports",
     "crm.vn.tier.engine": "computes tiers in SQL, called by the entry points above",
+    "crm.vn.rfm": "RFM scores after the night's tiers, called by the tier cron",
     "crm.vn.tier.cursor": "where the nightly tier recompute stands, written by its cron",
     "crm.vn.tier.preview.line": "lines of the tier preview",
     "crm.vn.province.migration.line": "lines of the province move",
