@@ -82,11 +82,13 @@ class CrmVnCareEngine(models.AbstractModel):
 
     # ------------------------------------------------------------------ scheduling
     @api.model
-    def _schedule(self, step, items):
+    def _schedule(self, step, items, filtered=False):
         """``items``: (target record, customer, occasion, occasion date). Keeps the
-        customers the step is meant for, claims the occasions and creates one activity
-        (and email) per occasion claimed now."""
-        items = self._filter_customers(step, items)
+        customers the step is meant for (unless the caller's search already did:
+        ``filtered``), claims the occasions and creates one activity (and email) per
+        occasion claimed now."""
+        if not filtered:
+            items = self._filter_customers(step, items)
         if not items:
             return self.env["mail.activity"]
         model = step.plan_id.res_model
@@ -180,7 +182,7 @@ class CrmVnCareEngine(models.AbstractModel):
                         domain + self._not_claimed_domain(step, occasion),
                         lambda partners, step=step, occasion=occasion, day=occasion_day:
                             self._schedule(step, [(partner, partner, occasion, day)
-                                                  for partner in partners])))
+                                                  for partner in partners], filtered=True)))
         done, remaining = run_batch(units, batch_size)
         _logger.info("Customer care: %s customers due by date scheduled, %s remaining",
                      done, remaining)

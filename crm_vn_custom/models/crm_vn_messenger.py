@@ -17,7 +17,6 @@ BATCH_SIZE = 200
 MAX_ATTEMPTS = 5
 # How long a worker keeps the messages it took before another may send them.
 LEASE = timedelta(minutes=15)
-CHANNEL_CODES = {"zalo": "zalo", "sms": "sms", "email": "email"}
 
 
 class CrmVnMessenger(models.AbstractModel):
@@ -134,11 +133,9 @@ class CrmVnMessenger(models.AbstractModel):
         """Why ``channel`` cannot carry this message to the customer, or None."""
         partner = log.partner_id
         purpose = log.message_purpose
-        channel_name = dict(log._fields["message_channel"]._description_selection(self.env))[
-            channel]
+        channel_name = log._fields["message_channel"].convert_to_export(channel, log)
         consent = self.env["crm.vn.consent"]._latest(partner, purpose, channel).get(partner.id)
-        purpose_name = dict(log._fields["message_purpose"]._description_selection(
-            self.env))[purpose].lower()
+        purpose_name = log._fields["message_purpose"].convert_to_export(purpose, log).lower()
         if consent is False:
             return self.env._("The customer refused %(purpose)s on %(channel)s.",
                               purpose=purpose_name, channel=channel_name)
@@ -183,10 +180,10 @@ class CrmVnMessenger(models.AbstractModel):
                 except ProviderError as error:
                     if error.kind != "recipient":
                         return self._retry_later(log, channel, error)
-                    channel_name = dict(log._fields["message_channel"]._description_selection(
-                        self.env))[channel]
-                    reason = self.env._("Not reachable on %(channel)s: %(error)s",
-                                        channel=channel_name, error=error.message or error.code)
+                    reason = self.env._(
+                        "Not reachable on %(channel)s: %(error)s",
+                        channel=log._fields["message_channel"].convert_to_export(channel, log),
+                        error=error.message or error.code)
             reasons.append(reason)
             channels.pop(0)
             log.message_channels = ",".join(channels)
@@ -227,13 +224,14 @@ class CrmVnMessenger(models.AbstractModel):
             values.update(message_state="sent", message_template=template.name)
         elif channel == "sms":
             template = step.crm_vn_sms_template_id
+            provider = self.env["crm.vn.message.provider"]._of_company(log.company_id,
+                                                                        "sms_esms")
             body = template._render_field("body", target.ids)[target.id]
             if log.message_purpose == "marketing":
                 # Decree 91: "[QC]" first, how to refuse last.
-                body = "[QC] %s %s" % (body, self.env._("To stop offers, text TC to %(brand)s",
-                                                         brand=self._sms_brand(log)))
-            provider = self.env["crm.vn.message.provider"]._of_company(log.company_id,
-                                                                        "sms_esms")
+                body = "[QC] %s %s" % (body, self.env._(
+                    "To stop offers, text TC to %(brand)s",
+                    brand=provider.sms_brand_name or log.company_id.name))
             self.env["sms.sms"].sudo().create({
                 "number": log.partner_id.mobile or log.partner_id.phone,
                 "body": vn_unaccent(body), "partner_id": log.partner_id.id,
@@ -258,15 +256,9 @@ class CrmVnMessenger(models.AbstractModel):
             values.update(message_state="sent", message_template=template.name,
                           message_provider_id=provider.id, message_external_id=external_id,
                           message_cost=float(cost or 0))
-        channel_record = self.env["crm.vn.care.channel"].sudo().search(
-            [("code", "=", CHANNEL_CODES[channel])], limit=1)
-        values["channel_id"] = channel_record.id
+        values["channel_id"] = self.env["crm.vn.care.channel"].sudo().search(
+            [("code", "=", channel)], limit=1).id
         log.write(values)
-
-    @api.model
-    def _sms_brand(self, log):
-        provider = self.env["crm.vn.message.provider"]._of_company(log.company_id, "sms_esms")
-        return provider.sms_brand_name or log.company_id.name
 
     # ------------------------------------------------------------------ reports
     @api.model
@@ -280,13 +272,10 @@ class CrmVnMessenger(models.AbstractModel):
                            "message_cost": sms.crm_vn_cost})
             elif error.kind == "recipient" and log.message_fallback and log.message_channels:
                 channels = log.message_channels.split(",")[1:]
-                log.write({"message_channels": ",".join(channels), "message_state": "queued",
+                log.write({"message_channels": ",".join(channels),
+                           "message_state": "queued" if channels else "failed",
                            "message_next_try": fields.Datetime.now() if channels else False,
                            "message_error": str(error)[:250]})
-                if not channels:
-                    log.message_state = "failed"
             else:
+                # Retried by the care queue, which sends a new SMS.
                 self._retry_later(log, "sms", error)
-                if log.message_state == "queued":
-                    # Sent again by the care queue, as a new SMS.
-                    log.message_channels = log.message_channels or "sms"
