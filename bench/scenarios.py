@@ -95,7 +95,7 @@ BOUND_AGGREGATE = """
   GROUP BY c.id
 """
 BOUND_UPDATE = """
-    UPDATE res_partner p SET tier_revenue = v.revenue, tier_order_count = v.order_count
+    UPDATE res_partner p SET tier_revenue = {revenue}, tier_order_count = {count}
       FROM unnest(%(ids)s::int[], %(revenues)s::numeric[], %(counts)s::int[])
            AS v(id, revenue, order_count)
      WHERE p.id = v.id
@@ -105,9 +105,15 @@ BOUND_UPDATE = """
 def raw_bound(env, company, cutoff):
     env.cr.execute(BOUND_AGGREGATE, {"company": company.id, "cutoff": cutoff})
     rows = env.cr.fetchall()
-    env.cr.execute(BOUND_UPDATE, {"ids": [row[0] for row in rows],
-                                  "revenues": [row[1] for row in rows],
-                                  "counts": [row[2] for row in rows]})
+    # Since the tier figures are company-dependent (issue 24), one key of a jsonb each.
+    per_company = env["res.partner"]._fields["tier_revenue"].company_dependent
+    update = BOUND_UPDATE.format(**{
+        column: f"jsonb_build_object('{company.id:d}', v.{value})" if per_company
+        else f"v.{value}" for column, value in (("revenue", "revenue"),
+                                                ("count", "order_count"))})
+    env.cr.execute(update, {"ids": [row[0] for row in rows],
+                            "revenues": [row[1] for row in rows],
+                            "counts": [row[2] for row in rows]})
 
 
 def _fresh_start(env, cron, batch_size=None):
@@ -148,7 +154,7 @@ def tier_recompute(bench):
     def undo():
         bench.rollback(env, clear_caches=True)
 
-    company = engine._main_company()
+    company = env["res.company"].search([], order="id", limit=1)
     cutoff = engine._window_cutoff(company)
     bound = bench.measure(lambda: raw_bound(env, company, cutoff), after=undo)
     bench.add("1", "bound", "raw SQL lower bound (1 aggregate + 1 UPDATE)", bound)

@@ -21,6 +21,10 @@ def _uninstall_hook(env):
     tiers they name (the table is dropped right after anyway), and, in a database with the
     demo data, the demo company with everything the demo generator created in it."""
     env["crm.vn.tier.history"].search([]).unlink()
-    company = env.ref("crm_vn_custom.company_sao_viet", raise_if_not_found=False)
-    if company:
-        env["crm.vn.demo.data"]._unlink_demo_company(company)
+    demo = env["crm.vn.demo.data"]
+    # The main demo company first: its staff have documents there only.
+    for xmlid in ("crm_vn_custom.company_sao_viet", "crm_vn_custom.company_sao_viet_south"):
+        company = env.ref(xmlid, raise_if_not_found=False)
+        if company:
+            demo._unlink_demo_company(company)
+    demo._unlink_group_customers()

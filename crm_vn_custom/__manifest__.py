@@ -2,7 +2,7 @@
     "name": "Vietnam CRM Customer Care",
     "summary": "Customer care for Vietnamese companies: one customer database, tiers, "
     "care standards, loyalty points, greetings and role-based access",
-    "version": "18.0.1.6.0",
+    "version": "18.0.1.7.0",
     "category": "Sales/CRM",
     "website": "https://github.com/crm-vn/crm_vn_custom",
     "author": "crm_vn_custom developers",

@@ -21,8 +21,9 @@ own_fields = [(env[field.model]._table, field.name)
 # In a database with the demo data: every row of the demo company (found through the
 # foreign keys to res_company) and the products of its loyalty rewards, which must all go.
 demo_rows = {}
-company = env.ref(f"{ADDON}.company_sao_viet", raise_if_not_found=False)
-if company:
+companies = [env.ref(f"{ADDON}.{xmlid}", raise_if_not_found=False)
+             for xmlid in ("company_sao_viet", "company_sao_viet_south")]
+for company in filter(None, companies):
     env.cr.execute("""
         SELECT c.conrelid::regclass::text, a.attname
           FROM pg_constraint c
@@ -36,7 +37,11 @@ if company:
     demo_rows.setdefault("res_partner", set()).add(company.partner_id.id)
     rewards = env["loyalty.reward"].search([("company_id", "=", company.id)])
     demo_rows.setdefault("product_product", set()).update(rewards.discount_line_product_id.ids)
-    demo_rows = {table: ids for table, ids in demo_rows.items() if ids}
+if any(companies):
+    # The customer the demo shares between its two companies.
+    demo_rows.setdefault("res_partner", set()).update(env["res.partner"].with_context(
+        active_test=False).search([("ref", "=", "KHG00001")]).ids)
+demo_rows = {table: ids for table, ids in demo_rows.items() if ids}
 module.button_immediate_uninstall()
 
 problems = []

@@ -747,8 +747,9 @@ def cmd_core_tests(_args):
 # The demo's administrator works in the Vietnamese company, in Vietnamese.
 DEMO_ADMIN_SETUP = """
 company = env.ref("crm_vn_custom.company_sao_viet")
+south = env.ref("crm_vn_custom.company_sao_viet_south")
 env.ref("base.user_admin").write({
-    "company_ids": [(4, company.id)], "company_id": company.id,
+    "company_ids": [(4, company.id), (4, south.id)], "company_id": company.id,
     "lang": "vi_VN", "tz": "Asia/Ho_Chi_Minh"})
 env.cr.commit()
 """

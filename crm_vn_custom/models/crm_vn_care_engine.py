@@ -144,7 +144,9 @@ class CrmVnCareEngine(models.AbstractModel):
             return items
         allowed = self.env["res.partner"].union(*(partner for _t, partner, _o, _d in items))
         if tiers:
-            allowed = allowed.filtered(lambda p: p.tier_id in tiers)
+            # Tiers are the plan company's: a shared customer's tier there.
+            allowed = allowed.with_company(self._step_company(step)).filtered(
+                lambda p: p.tier_id in tiers)
         if segment and allowed:
             # Whoever triggered the step: membership does not depend on what they may read.
             allowed = allowed.sudo().filtered_domain(segment._get_partner_domain())
@@ -174,11 +176,13 @@ class CrmVnCareEngine(models.AbstractModel):
                          if t not in Step._crm_vn_event_triggers()]
         units = []
         for step in self._steps(date_triggers):
+            # Tier domains read the customers' tiers in the plan's company.
+            engine = self.with_company(self._step_company(step))
             for back in range(CATCH_UP_DAYS - 1, -1, -1):
                 occasion_day = self._occasion_day(step, today - timedelta(days=back))
-                for domain, occasion in self._due_customers(step, occasion_day):
+                for domain, occasion in engine._due_customers(step, occasion_day):
                     units.append((
-                        self.env["res.partner"].sudo(),
+                        engine.env["res.partner"].sudo(),
                         domain + self._not_claimed_domain(step, occasion),
                         lambda partners, step=step, occasion=occasion, day=occasion_day:
                             self._schedule(step, [(partner, partner, occasion, day)
@@ -187,6 +191,12 @@ class CrmVnCareEngine(models.AbstractModel):
         _logger.info("Customer care: %s customers due by date scheduled, %s remaining",
                      done, remaining)
         return done, remaining
+
+    @api.model
+    def _step_company(self, step):
+        """The company whose tiers a step's customers are looked at in: its plan's, or
+        the one the cron or the user works in for a plan shared by the group."""
+        return step.plan_id.company_id or self.env.company
 
     @api.model
     def _not_claimed_domain(self, step, occasion):

@@ -97,10 +97,12 @@ class CrmVnComplaint(models.Model):
                                  or complaint.partner_id.commercial_partner_id.user_id
                                  or complaint.user_id or self.env.user)
 
-    @api.depends("partner_id", "date_open")
+    @api.depends("partner_id", "date_open", "company_id")
     def _compute_deadlines(self):
         for complaint in self:
-            tier = complaint.partner_id.commercial_partner_id.tier_id
+            # The customer's tier in the complaint's company (one per company when shared).
+            tier = complaint.partner_id.commercial_partner_id.with_company(
+                complaint.company_id).tier_id
             complaint.tier_id = tier
             start = complaint.date_open or fields.Datetime.now()
             complaint.response_deadline = tier.complaint_response_hours and (

@@ -46,6 +46,13 @@ class CrmVnConcepts(models.AbstractModel):
                 sql = SQL("%s", sql, to_flush=self.env[model]._fields[name])
         return sql
 
+    @api.model
+    def _company_value_sql(self, alias, fname, company):
+        """The value of the partner ``alias``'s company-dependent field ``fname`` (its tier
+        and figures) in the company ``company`` (an SQL expression, a row's company): what
+        Odoo shows a user working in that company."""
+        return self.env["res.partner"]._crm_vn_company_value_sql(alias, fname, company)
+
     # ------------------------------------------------------------------ customer
     @api.model
     def _customer_sql(self, alias, companies=None):
@@ -58,18 +65,22 @@ class CrmVnConcepts(models.AbstractModel):
         partner = SQL.identifier(alias)
         bought = SQL("customer_order.partner_id = %s.id", partner)
         in_companies = SQL("TRUE")
+        # The tier is company-dependent: a jsonb keyed by the companies it is held in.
+        tiered = SQL("%s.tier_id IS NOT NULL", partner)
         if companies:
+            tiered = SQL("%s.tier_id ?| %s", partner, [str(cid) for cid in companies.ids])
             bought = SQL("%s AND customer_order.company_id = ANY(%s)", bought, companies.ids)
             in_companies = SQL("(%(p)s.company_id = ANY(%(ids)s) OR %(p)s.company_id IS NULL)",
                                p=partner, ids=companies.ids)
         return self._reading(SQL("""(
             %(p)s.id = %(p)s.commercial_partner_id AND %(p)s.active AND %(p)s.partner_share
             AND %(in_companies)s
-            AND (%(p)s.customer_rank > 0 OR %(p)s.tier_id IS NOT NULL
+            AND (%(p)s.customer_rank > 0 OR %(tiered)s
                  OR EXISTS (SELECT 1 FROM (%(orders)s) customer_order WHERE %(bought)s))
         )""", p=partner, in_companies=in_companies, orders=self._confirmed_orders_sql(),
-            bought=bought), {"res.partner": ["commercial_partner_id", "active", "partner_share",
-                                             "company_id", "customer_rank", "tier_id"]})
+            bought=bought, tiered=tiered), {"res.partner": [
+                "commercial_partner_id", "active", "partner_share", "company_id", "customer_rank",
+                "tier_id"]})
 
     @api.model
     def _customer_domain(self, companies=None):
@@ -260,18 +271,19 @@ class CrmVnConcepts(models.AbstractModel):
     @api.model
     def _next_care_date_sql(self, last_interaction, tier_alias):
         """A customer's next care date from its last interaction (an SQL expression) and
-        its tier (the crm_vn_tier row ``tier_alias``, NULL without a tier); see
-        _next_care_date."""
+        its tiers (the crm_vn_tier rows ``tier_alias``, one per company that tiers it,
+        none without a tier), an aggregate; see _next_care_date."""
         tier = SQL.identifier(tier_alias)
-        return self._reading(SQL("CASE WHEN %(tier)s.id IS NOT NULL "
-                                 "THEN %(last)s + %(tier)s.contact_interval_days END",
+        return self._reading(SQL("MIN(CASE WHEN %(tier)s.id IS NOT NULL "
+                                 "THEN %(last)s + %(tier)s.contact_interval_days END)",
                                  tier=tier, last=last_interaction),
                              {"crm.vn.tier": ["contact_interval_days"]})
 
     @api.model
-    def _next_care_date(self, last_interaction, tier):
+    def _next_care_date(self, last_interaction, tiers):
         """A customer's next care date: its last interaction plus the contact interval of
-        its tier; none without a tier or an interaction."""
-        if not (tier and last_interaction):
+        its tier, the shortest one for a customer tiered by several companies (the most
+        demanding care standard); none without a tier or an interaction."""
+        if not (tiers and last_interaction):
             return False
-        return last_interaction + timedelta(days=tier.contact_interval_days)
+        return last_interaction + timedelta(days=min(tiers.mapped("contact_interval_days")))

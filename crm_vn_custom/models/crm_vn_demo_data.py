@@ -88,7 +88,7 @@ class CrmVnDemoData(models.AbstractModel):
         if Partner.search_count([("ref", "=like", self.CUSTOMER_REF_PREFIX + "%"),
                                  ("company_id", "=", company.id)], limit=1):
             return  # demo files are replayed on every upgrade: generate once only
-        self = self._in_vietnamese()
+        self = self._in_vietnamese().with_company(company)
         rng = random.Random(seed)
         teams = self.env["crm.team"].search([("company_id", "=", company.id)])
         customers = self._generate_customers(company, customer_count, teams, rng)
@@ -252,6 +252,57 @@ class CrmVnDemoData(models.AbstractModel):
         recent = orders.filtered(lambda o: o.date_order > now - relativedelta(months=1))[:10]
         recent.copy()
 
+    GROUP_CUSTOMER_REF = "KHG00001"
+
+    @api.model
+    def _generate_group_customer(self, company_xmlid, branch_xmlid):
+        """A customer imported without a company, hence shared by the group, who bought
+        from both companies: Silver at Sao Việt (two appliances), Gold at its southern
+        branch (four installation contracts). The branch gets Sao Việt's tiers (copied, as
+        an administrator would) and a loyalty programme of its own."""
+        company, branch = self.env.ref(company_xmlid), self.env.ref(branch_xmlid)
+        Partner = self.env["res.partner"]
+        if Partner.search_count([("ref", "=", self.GROUP_CUSTOMER_REF)], limit=1):
+            return
+        self = self._in_vietnamese()
+        if not self.env["crm.vn.tier"].search_count([("company_id", "=", branch.id)]):
+            self.env["crm.vn.tier"].search([("company_id", "=", company.id)]).copy(
+                {"company_id": branch.id})
+        if not branch.crm_vn_loyalty_program_id:
+            branch.crm_vn_loyalty_program_id = branch._crm_vn_create_loyalty_program()
+        installation = self.env["product.product"].create({
+            "name": "Hợp đồng lắp đặt và bảo trì máy lọc nước", "type": "service",
+            "list_price": 6_500_000, "company_id": branch.id, "taxes_id": [Command.clear()]})
+        customer = Partner.create({
+            "name": "Chị Võ Thị Ngọc Hân", "ref": self.GROUP_CUSTOMER_REF, "lang": DEMO_LANG,
+            "email": "ngochan.vo@example.vn", "mobile": "+84 909 246 813", "gender": "female",
+            "street": "Số 12 Lê Lợi", "city": "Thành phố Hồ Chí Minh",
+            "state_id": self.env.ref("base.state_vn_VN-SG").id,
+            "country_id": self.env.ref("base.vn").id, "customer_rank": 1})
+        purchases = [(company, "crm_vn_custom.pricelist_sao_viet", product, 40 + 90 * index)
+                     for index, product in enumerate(
+                         [self.env.ref("crm_vn_custom.product_may_loc_nuoc")] * 2)]
+        purchases += [(branch, "crm_vn_custom.pricelist_sao_viet_south", installation,
+                       20 + 60 * index) for index in range(4)]
+        now = fields.Datetime.now()
+        for seller, pricelist, product, days_ago in purchases:
+            order = self.env["sale.order"].with_company(seller).with_context(
+                crm_vn_skip_tier_recompute=True).create({
+                    "partner_id": customer.id, "company_id": seller.id,
+                    "pricelist_id": self.env.ref(pricelist).id,
+                    "order_line": [Command.create({"product_id": product.id})]})
+            order.action_confirm()
+            order.date_order = now - timedelta(days=days_ago)
+        self.env["crm.vn.tier.engine"]._recompute(customer)
+        return customer
+
+    @api.model
+    def _unlink_group_customers(self):
+        """The demo's customer shared by the group (no company), for the uninstall hook
+        (its orders went with the demo companies)."""
+        self.env["res.partner"].with_context(active_test=False).search(
+            [("ref", "=", self.GROUP_CUSTOMER_REF), ("company_id", "=", False)]).unlink()
+
     def _generate_portal_customer(self, company, number, rng):
         """The demo's portal customer (login ``khachhang``): a Hà Nội customer of
         ``nhanvien`` with three orders over the past eleven months, hence a tier and points,
@@ -313,7 +364,8 @@ class CrmVnDemoData(models.AbstractModel):
         company = self.env.ref(company_xmlid)
         if self.env["crm.vn.care.log"].search_count([("company_id", "=", company.id)], limit=1):
             return
-        self = self._in_vietnamese()
+        # Its customers' tiers are Sao Việt's (company-dependent).
+        self = self._in_vietnamese().with_company(company)
         rng = random.Random(seed)
         customers = self.env["res.partner"].search(
             [("company_id", "=", company.id), ("ref", "=like", self.CUSTOMER_REF_PREFIX + "%"),

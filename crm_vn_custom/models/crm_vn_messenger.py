@@ -52,7 +52,9 @@ class CrmVnMessenger(models.AbstractModel):
                 "note": step.summary and Markup("<p>%s</p>") % step.summary,
                 "message_state": "queued", "message_purpose": step.crm_vn_message_purpose,
                 "message_key": f"{step.id}:{target._name}:{target.id}:{occasion}",
-                "message_channels": ",".join(step._crm_vn_message_channels(customer.tier_id)),
+                "message_channels": ",".join(step._crm_vn_message_channels(
+                    customer.with_company(step.plan_id.company_id or customer.company_id
+                                          or self.env.company).tier_id)),
                 "message_fallback": step.crm_vn_send_fallback, "message_next_try": now,
             })
         return self.env["crm.vn.care.log"].sudo().create(vals_list)
@@ -247,7 +249,8 @@ class CrmVnMessenger(models.AbstractModel):
                 [("partner_id", "=", log.partner_id.id),
                  ("program_id", "=", log.company_id.crm_vn_loyalty_program_id.id)], limit=1)
             params = template._params({
-                "customer": log.partner_id, "tier": log.partner_id.tier_id, "card": card,
+                "customer": log.partner_id.with_company(log.company_id),
+                "tier": log.partner_id.with_company(log.company_id).tier_id, "card": card,
                 "order": target if target._name == "sale.order" else None,
                 "occasion": log.message_key.split(":", 3)[-1]})
             external_id, cost = provider._send_zns(

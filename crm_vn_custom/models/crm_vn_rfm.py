@@ -3,9 +3,6 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-RFM_FIELDS = ["rfm_recency", "rfm_frequency", "rfm_monetary", "rfm_segment",
-              "relationship_kind"]
-
 # RFM scores are quantiles (ceil of 5 × cumulative distribution, so equal values share a
 # score) over the company's customers who bought; the segment and the relationship kind
 # follow from them. Loyal, champion and at-risk customers must have bought at least twice
@@ -13,7 +10,9 @@ RFM_FIELDS = ["rfm_recency", "rfm_frequency", "rfm_monetary", "rfm_segment",
 # the tier engine, only the rows that change are written.
 RFM_UPDATE = """
     WITH scope AS (
-        SELECT id, last_order_date, first_order_date, tier_order_count, tier_revenue
+        SELECT id, %(last_order_date)s AS last_order_date,
+               %(first_order_date)s AS first_order_date,
+               %(tier_order_count)s AS tier_order_count, %(tier_revenue)s AS tier_revenue
           FROM res_partner p
          WHERE %(customers)s
     ), scored AS (
@@ -47,19 +46,22 @@ RFM_UPDATE = """
                END AS kind
           FROM scope LEFT JOIN scored ON scored.id = scope.id
     ), new AS (
-        SELECT c.id, rated.r, rated.f, rated.m, rated.segment,
-               CASE WHEN c.relationship_kind_manual THEN c.relationship_kind
+        SELECT p.id, rated.r, rated.f, rated.m, rated.segment,
+               CASE WHEN %(relationship_kind_manual)s THEN %(relationship_kind)s
                     ELSE rated.kind END AS kind
-          FROM rated JOIN res_partner c ON c.commercial_partner_id = rated.id
+          FROM rated JOIN res_partner p ON p.commercial_partner_id = rated.id
     )
     UPDATE res_partner p
-       SET rfm_recency = n.r, rfm_frequency = n.f, rfm_monetary = n.m,
-           rfm_segment = n.segment, relationship_kind = n.kind
+       SET %(set)s
       FROM new n
      WHERE p.id = n.id
-       AND (p.rfm_recency, p.rfm_frequency, p.rfm_monetary, p.rfm_segment, p.relationship_kind)
+       AND (%(rfm_recency)s, %(rfm_frequency)s, %(rfm_monetary)s, %(rfm_segment)s,
+            %(relationship_kind)s)
            IS DISTINCT FROM (n.r, n.f, n.m, n.segment, n.kind)
 """
+# The company-dependent fields written, each with the column of `n` holding its value.
+RFM_VALUES = {"rfm_recency": "r", "rfm_frequency": "f", "rfm_monetary": "m",
+              "rfm_segment": "segment", "relationship_kind": "kind"}
 
 
 class CrmVnRfm(models.AbstractModel):
@@ -74,9 +76,19 @@ class CrmVnRfm(models.AbstractModel):
     def _recompute(self, company):
         """All the company's customers in one statement: quantiles need the whole base."""
         today = fields.Date.context_today(self)
-        self.env["res.partner"].flush_model()
+        engine = self.env["crm.vn.tier.engine"]
+        Partner = self.env["res.partner"].sudo().with_company(company)
+        Partner.flush_model()
+        # The company's values of its customers' figures, read as Odoo reads them.
+        values = {name: Partner._field_to_sql("p", name) for name in (
+            *RFM_VALUES, "last_order_date", "first_order_date", "tier_order_count",
+            "tier_revenue", "relationship_kind_manual")}
         self.env.execute_query(SQL(
-            RFM_UPDATE, customers=self.env["crm.vn.tier.engine"]._tiered_by_sql(company),
+            RFM_UPDATE, **values, customers=engine._tiered_by_sql(company),
+            set=SQL(", ").join(
+                SQL("%s = %s", SQL.identifier(name), engine._company_value_set_sql(
+                    "p", name, company, SQL.identifier("n", column)))
+                for name, column in RFM_VALUES.items()),
             new_since=today - timedelta(days=90), current_since=today - timedelta(days=180),
             loyal_before=today - timedelta(days=365)))
-        self.env["res.partner"].invalidate_model(RFM_FIELDS)
+        Partner.invalidate_model(list(RFM_VALUES))

@@ -93,12 +93,20 @@ class CrmVnTier(models.Model):
          "Tier thresholds and care standards cannot be negative."),
     ]
 
+    def _holders(self, domain=()):
+        """res.partner domain searched in each tier's company (the customers' tiers are
+        company-dependent): ``search(domain)`` over the holders of these tiers."""
+        return [(self.env["res.partner"].with_company(company), [
+            ("tier_id", "in", self.filtered(lambda t, c=company: t.company_id == c).ids),
+            *domain]) for company in self.company_id]
+
     def _compute_partner_count(self):
-        counts = dict(self.env["res.partner"]._read_group(
-            [("tier_id", "in", self.ids), ("parent_id", "=", False)],
-            ["tier_id"], ["__count"]))
+        counts = {}
+        for Partner, domain in self._holders([("parent_id", "=", False)]):
+            counts.update((tier.id, count) for tier, count in Partner._read_group(
+                domain, ["tier_id"], ["__count"]))
         for tier in self:
-            tier.partner_count = counts.get(tier, 0)
+            tier.partner_count = counts.get(tier.id, 0)
 
     @api.constrains("rank", "min_revenue", "min_order_count", "min_points", "company_id",
                     "active")
@@ -131,6 +139,12 @@ class CrmVnTier(models.Model):
         result = super().write(vals)
         if vals.get("discount_percent"):
             self._enable_line_discounts()
+        if "contact_interval_days" in vals:
+            # The customers of these tiers in every company have a new care date.
+            field = self.env["res.partner"]._fields["next_care_date"]
+            for Partner, domain in self._holders():
+                self.env.add_to_compute(field, Partner.sudo().with_context(
+                    active_test=False).search(domain))
         return result
 
     def _enable_line_discounts(self):
@@ -150,8 +164,9 @@ class CrmVnTier(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_in_use(self):
-        used = self.env["res.partner"].with_context(active_test=False).search_count(
-            ["|", ("tier_id", "in", self.ids), ("tier_override_id", "in", self.ids)], limit=1)
+        used = any(Partner.with_context(active_test=False).search_count(
+            ["|", ("tier_override_id", "in", self.ids), *domain], limit=1)
+            for Partner, domain in self._holders())
         if used or self.env["crm.vn.tier.history"].search_count(
                 ["|", ("old_tier_id", "in", self.ids), ("new_tier_id", "in", self.ids)], limit=1):
             raise UserError(self.env._(

@@ -9,23 +9,24 @@ from odoo.tools.mail import generate_tracking_message_id
 
 _logger = logging.getLogger(__name__)
 
+# The company-dependent fields the engine writes (one value per company in a jsonb
+# column, see res.partner), each with the column of the UPDATE's `n` row holding its new
+# value in the company being computed.
+COMPANY_VALUES = {
+    "tier_id": "tier_id", "tier_since": "tier_since", "tier_grace_until": "grace_until",
+    "tier_override_id": "override_id", "tier_override_reason": "override_reason",
+    "tier_override_until": "override_until", "tier_revenue": "revenue",
+    "tier_order_count": "order_count", "tier_points": "points",
+    "tier_currency_id": "currency_id", "first_order_date": "first_order",
+    "last_order_date": "last_order", "tier_next_id": "next_tier",
+    "tier_next_missing_revenue": "missing_revenue",
+    "tier_next_missing_orders": "missing_orders",
+    "tier_next_missing_points": "missing_points", "tier_next_progress": "progress",
+}
 # Written by SQL: the ORM cache of these must be dropped afterwards.
-TIER_FIELDS = [
-    "tier_id", "tier_since", "tier_grace_until", "tier_override_id", "tier_override_reason",
-    "tier_override_until", "tier_revenue", "tier_order_count", "tier_points", "tier_currency_id",
-    "first_order_date", "last_order_date", "last_interaction_date", "next_care_date",
-    "tier_next_id", "tier_next_missing_revenue", "tier_next_missing_orders",
-    "tier_next_missing_points", "tier_next_progress",
-]
+TIER_FIELDS = [*COMPANY_VALUES, "last_interaction_date", "next_care_date"]
 
 
-# Each customer's orders, refunds and points are looked up through the partner, order,
-# invoice and card indexes (LATERAL): joined as a whole, PostgreSQL scanned all the
-# company's orders and cards at every batch, so that a night's work grew with the square
-# of the base. The orders and refunds are crm.vn.concepts' row sources, which PostgreSQL
-# flattens into the same index look-ups. The statistics query is built from
-# CrmVnTierEngine._stats_figures() and _stats_laterals(): a new tier criterion adds its
-# figure and its lateral there (see readme/DEVELOP.md).
 ORDERS_LATERAL = """
 CROSS JOIN LATERAL (
         SELECT SUM(so.amount) FILTER (WHERE so.date_order >= %(cutoff)s) AS revenue,
@@ -57,18 +58,20 @@ CROSS JOIN LATERAL (
 
 # Only the rows whose figures change are written: on a normal night that is the few
 # customers who bought or whose old orders left the window, and every row written costs
-# an update of each of the partner table's indexes.
+# an update of each of the partner table's indexes. %(current)s and %(values)s are the
+# company's values of COMPANY_VALUES before and after, %(set)s writes them into the
+# company's key; the next care date reads the customer's tiers in every company.
 UPDATE_QUERY = """
     WITH new AS (
         SELECT p.id, v.tier_id, v.tier_since, v.grace_until, v.override_id,
                CASE WHEN v.override_id IS NULL THEN NULL
-                    ELSE p.tier_override_reason END AS override_reason,
+                    ELSE %(current_reason)s END AS override_reason,
                CASE WHEN v.override_id IS NULL THEN NULL
-                    ELSE p.tier_override_until END AS override_until,
+                    ELSE %(current_until)s END AS override_until,
                v.revenue, v.order_count, v.points, %(currency)s::int AS currency_id,
                v.first_order, v.last_order,
                GREATEST(p.last_interaction_date, v.last_order) AS last_interaction,
-               %(next_care)s AS next_care, v.next_tier, v.missing_revenue, v.missing_orders,
+               nc.next_care, v.next_tier, v.missing_revenue, v.missing_orders,
                v.missing_points, v.progress
           FROM unnest(%(pids)s::int[], %(tiers)s::int[], %(since)s::date[], %(grace)s::date[],
                       %(overrides)s::int[], %(revenues)s::numeric[], %(counts)s::int[],
@@ -80,33 +83,22 @@ UPDATE_QUERY = """
                     first_order, last_order, points, next_tier, missing_revenue,
                     missing_orders, missing_points, progress)
           JOIN res_partner p ON p.commercial_partner_id = v.pid
-     LEFT JOIN crm_vn_tier t ON t.id = v.tier_id
+          CROSS JOIN LATERAL (
+                SELECT %(next_care)s AS next_care
+                  FROM crm_vn_tier t
+                 WHERE t.id = v.tier_id
+                    OR t.id IN (SELECT (e.value #>> '{}')::int FROM jsonb_each(p.tier_id) e
+                                 WHERE e.key <> %(company_key)s
+                                   AND jsonb_typeof(e.value) = 'number')
+               ) nc
     )
     UPDATE res_partner p
-       SET tier_id = n.tier_id, tier_since = n.tier_since, tier_grace_until = n.grace_until,
-           tier_override_id = n.override_id, tier_override_reason = n.override_reason,
-           tier_override_until = n.override_until, tier_revenue = n.revenue,
-           tier_order_count = n.order_count, tier_points = n.points,
-           tier_currency_id = n.currency_id, first_order_date = n.first_order,
-           last_order_date = n.last_order, last_interaction_date = n.last_interaction,
-           next_care_date = n.next_care, tier_next_id = n.next_tier,
-           tier_next_missing_revenue = n.missing_revenue,
-           tier_next_missing_orders = n.missing_orders,
-           tier_next_missing_points = n.missing_points, tier_next_progress = n.progress,
-           write_date = %(now)s, write_uid = %(uid)s
+       SET %(set)s, last_interaction_date = n.last_interaction,
+           next_care_date = n.next_care, write_date = %(now)s, write_uid = %(uid)s
       FROM new n
      WHERE p.id = n.id
-       AND (p.tier_id, p.tier_since, p.tier_grace_until, p.tier_override_id,
-            p.tier_override_reason, p.tier_override_until, p.tier_revenue, p.tier_order_count,
-            p.tier_points, p.tier_currency_id, p.first_order_date, p.last_order_date,
-            p.last_interaction_date, p.next_care_date, p.tier_next_id,
-            p.tier_next_missing_revenue, p.tier_next_missing_orders,
-            p.tier_next_missing_points, p.tier_next_progress)
-           IS DISTINCT FROM
-           (n.tier_id, n.tier_since, n.grace_until, n.override_id, n.override_reason,
-            n.override_until, n.revenue, n.order_count, n.points, n.currency_id, n.first_order,
-            n.last_order, n.last_interaction, n.next_care, n.next_tier, n.missing_revenue,
-            n.missing_orders, n.missing_points, n.progress)
+       AND (%(current)s, p.last_interaction_date, p.next_care_date)
+           IS DISTINCT FROM (%(values)s, n.last_interaction, n.next_care)
 """
 
 HISTORY_INSERT = """
@@ -125,9 +117,11 @@ HISTORY_INSERT = """
 class CrmVnTierEngine(models.AbstractModel):
     """Classifies customers into tiers, in batches, with SQL aggregates.
 
-    A customer is tiered by the company it belongs to (``company_id``); customers shared
-    between companies are tiered by the main company. Only that company's orders and
-    refunds count, converted to its currency at each order's rate."""
+    A customer is tiered by the company it belongs to (``company_id``); a customer shared
+    between the companies of a group (no company) is tiered by each company that has
+    tiers, from that company's orders and card, and holds a tier in each (the partner's
+    tier fields are company-dependent). Only a company's orders and refunds count,
+    converted to its currency at each order's rate."""
 
     _name = "crm.vn.tier.engine"
     _description = "Customer tier engine"
@@ -135,33 +129,33 @@ class CrmVnTierEngine(models.AbstractModel):
     BATCH_SIZE = 2000
 
     @api.model
-    def _main_company(self):
-        """The company that tiers customers shared between companies: the first one."""
-        return self.env["res.company"].sudo().search([], order="id", limit=1)
-
-    @api.model
-    def _scope_company(self, partner):
-        return partner.company_id or self._main_company()
+    def _tiering_companies(self):
+        """The companies that tier the customers shared by the group: those with tiers."""
+        return self.env["crm.vn.tier"].sudo().search([]).company_id.sorted("id")
 
     @api.model
     def _recompute(self, partners, orders=None):
-        """Recompute the tiers of these customers (their commercial entities) now;
-        ``orders`` are what triggered it, recorded in the tier history."""
-        main = self._main_company()
+        """Recompute the tiers of these customers (their commercial entities) now, in
+        each company that tiers them; ``orders`` are what triggered it, recorded in the
+        tier history."""
         # One query whatever the number of customers (the ORM would read them in chunks).
         self.env["res.partner"].flush_model(["commercial_partner_id", "company_id"])
-        self.env.cr.execute("""
+        rows = self.env.execute_query(SQL("""
             SELECT DISTINCT c.id, c.company_id
               FROM res_partner p JOIN res_partner c ON c.id = p.commercial_partner_id
              WHERE p.id = ANY(%s)
           ORDER BY c.id
-        """, [partners.ids])
+        """, partners.ids))
+        shared = None
         by_company = {}
-        for partner_id, company_id in self.env.cr.fetchall():
-            company = self.env["res.company"].browse(company_id) if company_id else main
-            by_company.setdefault(company, []).append(partner_id)
+        for partner_id, company_id in rows:
+            if not (company_id or shared):
+                shared = self._tiering_companies()
+            companies = self.env["res.company"].browse(company_id) if company_id else shared
+            for company in companies:
+                by_company.setdefault(company, []).append(partner_id)
         changes = []
-        for company, partner_ids in by_company.items():
+        for company, partner_ids in sorted(by_company.items(), key=lambda item: item[0].id):
             for start in range(0, len(partner_ids), self.BATCH_SIZE):
                 changes += self._recompute_batch(
                     company, partner_ids[start:start + self.BATCH_SIZE], orders=orders)
@@ -170,15 +164,12 @@ class CrmVnTierEngine(models.AbstractModel):
     @api.model
     def _tiered_by_sql(self, company=None):
         """Condition on the partner ``p``: a customer (crm.vn.concepts) that ``company``
-        tiers, i.e. of its own or, for the main company, shared by all companies; any
-        customer without a company."""
+        tiers, i.e. of its own or shared by all companies; any customer without a
+        company."""
         customers = self.env["crm.vn.concepts"]._customer_sql("p", company)
         if not company:
             return customers
-        own = SQL("p.company_id = %s", company.id)
-        if company == self._main_company():
-            own = SQL("(%s OR p.company_id IS NULL)", own)
-        return SQL("%s AND %s", customers, own)
+        return SQL("%s AND (p.company_id = %s OR p.company_id IS NULL)", customers, company.id)
 
     @api.model
     def _customers_of(self, company=None, after_id=0, limit=None, count=False):
@@ -302,11 +293,16 @@ class CrmVnTierEngine(models.AbstractModel):
         Tier = self.env["crm.vn.tier"].sudo()
         tiers = self._tiers_by_rank(company)
         stats = self._stats(company, partner_ids)
-        self.env["res.partner"].flush_model(TIER_FIELDS)
-        self.env.cr.execute("""
-            SELECT id, tier_id, tier_since, tier_grace_until, tier_override_id,
-                   tier_override_until
-              FROM res_partner WHERE id = ANY(%s)""", [partner_ids])
+        # Sudo: a user recomputing his customers recomputes the tiers of those shared by
+        # the group in companies he does not work in too.
+        Partner = self.env["res.partner"].sudo().with_company(company)
+        Partner.flush_model(TIER_FIELDS)
+        self.env.cr.execute(SQL(
+            "SELECT p.id, %s FROM res_partner p WHERE p.id = ANY(%s)",
+            SQL(", ").join(Partner._field_to_sql("p", name) for name in (
+                "tier_id", "tier_since", "tier_grace_until", "tier_override_id",
+                "tier_override_until")),
+            partner_ids))
         today = fields.Date.context_today(self)
         grace = timedelta(days=company.crm_vn_tier_grace_days)
         columns = {key: [] for key in ("pids", "tiers", "since", "grace", "overrides",
@@ -346,11 +342,40 @@ class CrmVnTierEngine(models.AbstractModel):
         next_care = self.env["crm.vn.concepts"]._next_care_date_sql(
             SQL("GREATEST(p.last_interaction_date, v.last_order)"), "t")
         self.env.execute_query(SQL(
-            UPDATE_QUERY, **columns, currency=company.currency_id.id, uid=self.env.uid,
-            now=fields.Datetime.now(), next_care=next_care))
+            UPDATE_QUERY, **columns, **self._company_values_sql(company),
+            currency=company.currency_id.id, uid=self.env.uid, now=fields.Datetime.now(),
+            next_care=next_care))
         self.env["res.partner"].invalidate_model(TIER_FIELDS)
         self._log_changes(company, changes, orders)
         return changes
+
+    @api.model
+    def _company_values_sql(self, company):
+        """The pieces of UPDATE_QUERY that read and write ``company``'s values of the
+        company-dependent fields: the jsonb key of the company, keeps the others'."""
+        Partner = self.env["res.partner"].sudo().with_company(company)
+        current = {name: Partner._field_to_sql("p", name) for name in COMPANY_VALUES}
+        return {
+            "company_key": str(company.id),
+            "current_reason": current["tier_override_reason"],
+            "current_until": current["tier_override_until"],
+            "current": SQL(", ").join(current.values()),
+            "values": SQL(", ").join(SQL.identifier("n", column)
+                                     for column in COMPANY_VALUES.values()),
+            "set": SQL(", ").join(
+                SQL("%s = %s", SQL.identifier(name), self._company_value_set_sql(
+                    "p", name, company, SQL.identifier("n", column)))
+                for name, column in COMPANY_VALUES.items()),
+        }
+
+    @api.model
+    def _company_value_set_sql(self, alias, name, company, value):
+        """The jsonb of the company-dependent column ``alias.name`` with ``company``'s
+        value set to ``value`` (an SQL expression), the other companies' kept. A company
+        without a value has no key, so that "has a tier somewhere" is "IS NOT NULL"."""
+        return SQL("NULLIF(jsonb_strip_nulls(COALESCE(%s, '{}'::jsonb)"
+                   " || jsonb_build_object(%s::text, %s)), '{}'::jsonb)",
+                   SQL.identifier(alias, name), str(company.id), value)
 
     @api.model
     def _log_changes(self, company, changes, orders=None):
@@ -376,12 +401,15 @@ class CrmVnTierEngine(models.AbstractModel):
             ["tier_history_ids"])
         causes = dict(History._fields["cause"]._description_selection(self.env))
         no_tier = self.env._("no tier")
+        # A customer of several companies holds a tier in each: the note names which.
+        shared = set(self.env["res.partner"].browse(
+            [pid for pid, *_rest in changes]).filtered(lambda p: not p.company_id).ids)
         self._log_notes("res.partner", {
-            pid: Markup("%s: %s → %s (%s)") % (
+            pid: Markup("%s: %s → %s (%s)%s") % (
                 self.env._("Customer tier"), old.name or no_tier, new.name or no_tier,
-                causes[cause])
+                causes[cause], f" · {company.name}" if pid in shared else "")
             for pid, old, new, cause in changes})
-        template = company.crm_vn_tier_upgrade_mail_template_id
+        template = company.crm_vn_tier_upgrade_mail_template_id.sudo().with_company(company)
         upgraded = [pid for pid, old, new, _cause in changes if new and new.rank > old.rank]
         if template and upgraded:
             for partner in self.env["res.partner"].browse(upgraded).filtered("email"):

@@ -426,10 +426,11 @@ class LoyaltyCard(models.Model):
         so that after a crash the next call goes on with the others. Returns (done,
         remaining)."""
         today = fields.Date.context_today(self)
-        Partner = self.env["res.partner"].sudo()
         units = []
         for company in self.env["res.company"].sudo().search(
                 [("crm_vn_loyalty_program_id", "!=", False)], order="id"):
+            # The tier in this company (a customer shared by the group holds one in each).
+            Partner = self.env["res.partner"].sudo().with_company(company)
             for day in (today - timedelta(days=back) for back in range(6, -1, -1)):
                 occasion = f"birthday:{day.year}"
                 given = SQL("""(SELECT card.partner_id FROM loyalty_card card

@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import email_normalize, format_amount
+from odoo.tools import SQL, email_normalize, format_amount
 from odoo.tools.sql import column_exists, create_column
 
 from .crm_vn_trusted_flow import check_protected_change, trusted
@@ -39,6 +39,14 @@ TIER_FIELDS = frozenset({
     "tier_points", "first_order_date", "last_order_date", "rfm_recency", "rfm_frequency",
     "rfm_monetary", "rfm_segment", "tier_next_id", "tier_next_missing_revenue",
     "tier_next_missing_orders", "tier_next_missing_points", "tier_next_progress"})
+# Held per company (company_dependent): the tier, its figures and the RFM scores.
+CRM_VN_COMPANY_FIELDS = frozenset({
+    "tier_id", "tier_since", "tier_grace_until", "tier_override_id", "tier_override_reason",
+    "tier_override_until", "tier_currency_id", "tier_revenue", "tier_order_count",
+    "tier_points", "tier_next_id", "tier_next_missing_revenue", "tier_next_missing_orders",
+    "tier_next_missing_points", "tier_next_progress", "first_order_date", "last_order_date",
+    "rfm_recency", "rfm_frequency", "rfm_monetary", "rfm_segment", "relationship_kind",
+    "relationship_kind_manual"})
 # What an administrator may write over the API: it becomes an audited manual tier.
 MANUAL_TIER_FIELDS = frozenset({
     "tier_id", "tier_override_id", "tier_override_reason", "tier_override_until"})
@@ -153,64 +161,76 @@ class ResPartner(models.Model):
         "tier; not the company's own staff.")
 
     # Customer tier (hạng khách hàng): written in batches by crm.vn.tier.engine, shared
-    # by the commercial entity and its contacts.
-    tier_id = fields.Many2one(
-        "crm.vn.tier", index="btree_not_null", readonly=True, copy=False)
-    tier_since = fields.Date(readonly=True, copy=False)
+    # by the commercial entity and its contacts. A tier and its figures belong to a company
+    # (company_dependent: one value per company, Odoo's property fields): a customer shared
+    # by the companies of a group holds a tier in each, from that company's orders, and
+    # users see the one of the company they work in.
+    tier_id = fields.Many2one("crm.vn.tier", readonly=True, company_dependent=True)
+    tier_since = fields.Date(readonly=True, company_dependent=True)
     tier_grace_until = fields.Date(
-        string="Tier Kept Until", readonly=True, copy=False,
+        string="Tier Kept Until", readonly=True, company_dependent=True,
         help="The customer no longer qualifies for the tier and keeps it until this date.")
     tier_override_id = fields.Many2one(
-        "crm.vn.tier", string="Tier Set Manually", readonly=True, copy=False)
-    tier_override_reason = fields.Char(readonly=True, copy=False)
-    tier_override_until = fields.Date(string="Manual Tier Until", readonly=True, copy=False)
+        "crm.vn.tier", string="Tier Set Manually", readonly=True, company_dependent=True)
+    tier_override_reason = fields.Char(readonly=True, company_dependent=True)
+    tier_override_until = fields.Date(
+        string="Manual Tier Until", readonly=True, company_dependent=True)
     tier_history_ids = fields.One2many("crm.vn.tier.history", "partner_id")
-    tier_currency_id = fields.Many2one("res.currency", readonly=True, copy=False)
-    tier_revenue = fields.Monetary(
-        string="Revenue in Window", currency_field="tier_currency_id", readonly=True, copy=False,
+    tier_currency_id = fields.Many2one("res.currency", readonly=True, company_dependent=True)
+    # Floats shown as amounts in the views: Odoo has no company-dependent monetary field.
+    tier_revenue = fields.Float(
+        string="Revenue in Window", readonly=True, company_dependent=True,
         prefetch="crm_vn_sensitive",
         help="Untaxed revenue of confirmed orders in the tier window, less refunds.")
-    tier_order_count = fields.Integer(string="Orders in Window", readonly=True, copy=False)
+    tier_order_count = fields.Integer(
+        string="Orders in Window", readonly=True, company_dependent=True)
     tier_points = fields.Float(
-        string="Points Earned in Window", readonly=True, copy=False, digits=(16, 2),
+        string="Points Earned in Window", readonly=True, company_dependent=True,
+        digits=(16, 2),
         help="Loyalty points earned over the tier window, when tiers count points.")
     # What is missing for the next tier, from the engine's own figures (nightly and on
     # each order): stored, so that lists sort and filter on it.
-    tier_next_id = fields.Many2one("crm.vn.tier", string="Next Tier", readonly=True, copy=False)
-    tier_next_missing_revenue = fields.Monetary(
-        string="Revenue Missing for the Next Tier", currency_field="tier_currency_id",
-        readonly=True, copy=False)
+    tier_next_id = fields.Many2one(
+        "crm.vn.tier", string="Next Tier", readonly=True, company_dependent=True)
+    tier_next_missing_revenue = fields.Float(
+        string="Revenue Missing for the Next Tier", readonly=True, company_dependent=True)
     tier_next_missing_orders = fields.Integer(
-        string="Orders Missing for the Next Tier", readonly=True, copy=False)
+        string="Orders Missing for the Next Tier", readonly=True, company_dependent=True)
     tier_next_missing_points = fields.Float(
-        string="Points Missing for the Next Tier", readonly=True, copy=False, digits=(16, 2))
+        string="Points Missing for the Next Tier", readonly=True, company_dependent=True,
+        digits=(16, 2))
     tier_next_progress = fields.Float(
-        string="Progress to the Next Tier (%)", readonly=True, copy=False, digits=(5, 1),
-        index="btree_not_null",
+        string="Progress to the Next Tier (%)", readonly=True, company_dependent=True,
+        digits=(5, 1),
         help="How far the customer is on the rule of the next tier it is furthest from: "
         "100 means it qualifies at the next recompute.")
-    first_order_date = fields.Date(readonly=True, copy=False)
-    last_order_date = fields.Date(readonly=True, copy=False, index="btree_not_null")
+    first_order_date = fields.Date(readonly=True, company_dependent=True)
+    last_order_date = fields.Date(readonly=True, company_dependent=True)
     days_since_last_order = fields.Integer(compute="_compute_days_since_last_order")
     last_interaction_date = fields.Date(
         copy=False, help="Last time staff were in touch with the customer, or it bought.")
+    # One care rhythm per customer: a shared customer is cared for at the most demanding
+    # of its tiers (the shortest contact interval of its companies' tiers).
     next_care_date = fields.Date(
         compute="_compute_next_care_date", store=True, index="btree_not_null", copy=False,
-        help="Last interaction plus the contact interval of the customer's tier.")
+        help="Last interaction plus the contact interval of the customer's tier (the "
+        "shortest of its tiers, for a customer of several companies).")
     care_overdue = fields.Boolean(
         compute="_compute_care_overdue", search="_search_care_overdue")
-    # RFM and relationship kind: company-wide quantiles, recomputed nightly by the engine.
-    rfm_recency = fields.Integer(string="Recency Score", readonly=True, copy=False)
-    rfm_frequency = fields.Integer(string="Frequency Score", readonly=True, copy=False)
-    rfm_monetary = fields.Integer(string="Monetary Score", readonly=True, copy=False)
+    # RFM and relationship kind: company-wide quantiles, recomputed nightly by the engine,
+    # per company like the tier.
+    rfm_recency = fields.Integer(string="Recency Score", readonly=True, company_dependent=True)
+    rfm_frequency = fields.Integer(
+        string="Frequency Score", readonly=True, company_dependent=True)
+    rfm_monetary = fields.Integer(string="Monetary Score", readonly=True, company_dependent=True)
     rfm_segment = fields.Selection(RFM_SEGMENTS, string="RFM Segment", readonly=True,
-                                   copy=False, index="btree_not_null")
+                                   company_dependent=True)
     relationship_kind = fields.Selection(
-        RELATIONSHIP_KINDS, index="btree_not_null", copy=False,
+        RELATIONSHIP_KINDS, company_dependent=True,
         help="Derived from purchases (new, current, loyal, prospective) unless set by hand; "
         "strategic, exchange and project-based relationships are set by hand.")
     relationship_kind_manual = fields.Boolean(
-        string="Relationship Set by Hand", copy=False,
+        string="Relationship Set by Hand", company_dependent=True,
         help="Keep the relationship kind staff chose instead of deriving it.")
     # The care standard of the customer's tier, shown on its form.
     tier_color = fields.Integer(related="tier_id.color")
@@ -304,6 +324,32 @@ class ResPartner(models.Model):
         return [("birthday", ">", today - relativedelta(years=high + 1)),
                 ("birthday", "<=", today - relativedelta(years=low))]
 
+    @api.model
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        # A customer of one company holds its tier and figures in that company only:
+        # shown whatever company the user works in (several may be selected), while a
+        # customer shared by the group shows the tier of the company the user works in.
+        sql = super()._field_to_sql(alias, fname, query, flush)
+        if not self._crm_vn_company_field(fname):
+            return sql
+        return SQL("COALESCE(%s, %s)", sql, self._crm_vn_company_value_sql(
+            alias, fname, SQL.identifier(alias, "company_id")))
+
+    @api.model
+    def _crm_vn_company_field(self, fname):
+        """Whether ``fname`` is one of the addon's company-dependent fields (the tier,
+        its figures, the RFM scores), which a customer holds per company."""
+        field = self._fields.get(fname)
+        return bool(field and field.company_dependent and field.name in CRM_VN_COMPANY_FIELDS)
+
+    @api.model
+    def _crm_vn_company_value_sql(self, alias, fname, company):
+        """The value of the company-dependent ``fname`` of the partner ``alias`` in the
+        company ``company`` (an SQL expression): the key of that company in the column."""
+        field = self._fields[fname]
+        return SQL("(%s -> (%s)::text ->> 0)::%s", SQL.identifier(alias, fname, to_flush=field),
+                   company, SQL(field._column_type[1]))
+
     @api.model_create_multi
     def create(self, vals_list):
         if any(TIER_FIELDS & vals.keys() for vals in vals_list):
@@ -313,6 +359,14 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
+        if vals.keys() & CRM_VN_COMPANY_FIELDS:
+            # A customer of one company holds these in its company (see _field_to_sql),
+            # whatever company the user writes from.
+            elsewhere = self.filtered(lambda p: p.company_id and p.company_id != self.env.company)
+            for company, partners in elsewhere.grouped("company_id").items():
+                partners.with_company(company).write(vals)
+            if elsewhere:
+                return (self - elsewhere).write(vals) if self - elsewhere else True
         manual = {}
         if TIER_FIELDS & vals.keys() and check_protected_change(
                 self.env, () if vals.keys() & TIER_FIELDS - MANUAL_TIER_FIELDS
@@ -393,13 +447,25 @@ class ResPartner(models.Model):
             last = partner.last_order_date
             partner.days_since_last_order = (today - last).days if last else 0
 
-    @api.depends("last_interaction_date", "tier_id.contact_interval_days")
+    @api.depends("last_interaction_date", "tier_id")
     def _compute_next_care_date(self):
         # The tier engine writes it in SQL with the same rule (crm.vn.concepts).
         concepts = self.env["crm.vn.concepts"]
+        tiers = self._crm_vn_tiers_of_all_companies()
         for partner in self:
             partner.next_care_date = concepts._next_care_date(
-                partner.last_interaction_date, partner.tier_id)
+                partner.last_interaction_date, tiers.get(partner.id, self.env["crm.vn.tier"]))
+
+    def _crm_vn_tiers_of_all_companies(self):
+        """{partner id: its tiers in every company} (a shared customer holds one per
+        company), read from the column whatever the company the user works in."""
+        self.flush_recordset(["tier_id"])
+        rows = self.env.execute_query(SQL("""
+            SELECT p.id, array_agg((e.value #>> '{}')::int)
+              FROM res_partner p, jsonb_each(p.tier_id) e
+             WHERE p.id = ANY(%s) AND jsonb_typeof(e.value) = 'number'
+          GROUP BY p.id""", self.ids))
+        return {pid: self.env["crm.vn.tier"].sudo().browse(ids) for pid, ids in rows}
 
     def _compute_care_overdue(self):
         today = fields.Date.context_today(self)
@@ -544,11 +610,15 @@ class ResPartner(models.Model):
                 "Give the reason for the manual tier: it is kept in the tier history."))
         if date_end and date_end < today:
             raise UserError(self.env._("The end date of a manual tier cannot be in the past."))
-        if tier and tier.company_id != engine._scope_company(self.commercial_partner_id[:1]):
+        customer = self.commercial_partner_id[:1]
+        if tier and customer.company_id and tier.company_id != customer.company_id:
             raise UserError(self.env._(
                 "Tier %(tier)s belongs to another company than the customer.",
                 tier=tier.display_name))
-        for partner in self:
+        # The tier of the company it belongs to (a shared customer holds one per company).
+        company = tier.company_id or customer.company_id or self.env.company
+        partners = self.with_company(company)
+        for partner in partners:
             old = partner.tier_id
             if not tier:
                 # Ended as of yesterday: the engine goes back to the rules at once.
@@ -562,7 +632,7 @@ class ResPartner(models.Model):
                 "tier_id": tier.id, "tier_since": today if tier != old else partner.tier_since,
             })
             self.env["crm.vn.tier.history"].sudo().create({
-                "partner_id": partner.id, "company_id": engine._scope_company(partner).id,
+                "partner_id": partner.id, "company_id": company.id,
                 "old_tier_id": old.id, "new_tier_id": tier.id, "cause": "override",
                 "direction": self.env["crm.vn.tier.history"]._direction(old, tier),
                 "reason": reason, "user_id": self.env.uid})
@@ -571,7 +641,7 @@ class ResPartner(models.Model):
                 old=old.name or "-", new=tier.name, reason=reason))
         if tier:
             # The next tier is the one above the tier held, manual or not.
-            engine._recompute(self)
+            engine._recompute(partners)
 
     @api.depends("state_id.merged_into_id")
     def _compute_province_id(self):

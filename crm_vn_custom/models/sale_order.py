@@ -8,13 +8,24 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     crm_vn_tier_id = fields.Many2one(
-        "crm.vn.tier", string="Customer Tier", related="partner_id.commercial_partner_id.tier_id")
+        "crm.vn.tier", string="Customer Tier", compute="_compute_crm_vn_tier_id")
     crm_vn_tier_benefit = fields.Char(
         string="Tier Benefit", compute="_compute_crm_vn_tier_benefit",
         help="The price advantage the customer's tier gives on this quotation.")
     crm_vn_next_tier_note = fields.Char(
         string="Next Tier", compute="_compute_crm_vn_next_tier_note",
         help="What the customer still lacks for the next tier, counting this quotation.")
+
+    def _crm_vn_customer(self):
+        """The customer as the order's company sees it: its tier there (a customer
+        shared by the group holds one per company)."""
+        self.ensure_one()
+        return self.partner_id.commercial_partner_id.with_company(self.company_id)
+
+    @api.depends("partner_id", "company_id", "partner_id.commercial_partner_id.tier_id")
+    def _compute_crm_vn_tier_id(self):
+        for order in self:
+            order.crm_vn_tier_id = order._crm_vn_customer().tier_id
 
     @api.depends("partner_id", "company_id")
     def _compute_pricelist_id(self):
@@ -44,7 +55,7 @@ class SaleOrder(models.Model):
     @api.depends("partner_id", "amount_untaxed", "currency_rate", "state", "company_id")
     def _compute_crm_vn_next_tier_note(self):
         for order in self:
-            customer = order.partner_id.commercial_partner_id.sudo()
+            customer = order._crm_vn_customer().sudo()
             tier = customer.tier_next_id
             if order.state not in ("draft", "sent") or not tier or (
                     tier.company_id != order.company_id):
@@ -127,7 +138,7 @@ class SaleOrder(models.Model):
     # Loyalty points (tích điểm) on top of sale_loyalty: the tier multiplies what an order
     # earns; edits, refunds and cancellations move the card by exactly the difference.
     def _crm_vn_points_multiplier(self):
-        tier = self.partner_id.commercial_partner_id.tier_id
+        tier = self._crm_vn_customer().tier_id
         return tier.points_multiplier if tier else 1.0
 
     def _crm_vn_base_points(self, points):
@@ -145,7 +156,7 @@ class SaleOrder(models.Model):
 
     def _add_loyalty_history_lines(self):
         result = super()._add_loyalty_history_lines()
-        tier = self.partner_id.commercial_partner_id.tier_id
+        tier = self._crm_vn_customer().tier_id
         multiplier = self._crm_vn_points_multiplier()
         earnings = self.env["loyalty.history"].sudo().search([
             ("order_model", "=", self._name), ("order_id", "=", self.id),

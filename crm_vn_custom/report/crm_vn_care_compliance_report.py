@@ -53,7 +53,7 @@ class CrmVnCareComplianceReport(models.Model):
         """``s`` the care step scheduled, ``t`` its template, ``cp`` the customer."""
         return SQL("""
             SELECT s.id, s.template_id AS step_id, t.plan_id, cp.id AS partner_id,
-                   cp.company_id, s.user_id, %s AS team_id, cp.tier_id,
+                   cp.company_id, s.user_id, %s AS team_id, %s AS tier_id,
                    s.date AS date_scheduled, s.date_deadline, s.date_done, s.state,
                    CASE s.state WHEN 'on_time' THEN 100.0
                                 WHEN 'late' THEN 0.0 WHEN 'overdue' THEN 0.0 END
@@ -61,11 +61,14 @@ class CrmVnCareComplianceReport(models.Model):
                    CASE WHEN s.state IN ('late', 'overdue')
                         THEN COALESCE(s.date_done, CURRENT_DATE) - s.date_deadline END
                        AS days_late""",
-            self.env["crm.vn.concepts"]._salesperson_team_sql(SQL("s.user_id")))
+            self.env["crm.vn.concepts"]._salesperson_team_sql(SQL("s.user_id")),
+            # The customer's tier in the company of the care plan.
+            self.env["crm.vn.concepts"]._company_value_sql("cp", "tier_id", SQL("plan.company_id")))
 
     def _from(self):
         return SQL("""
               FROM step s
               JOIN mail_activity_plan_template t ON t.id = s.template_id
+              JOIN mail_activity_plan plan ON plan.id = t.plan_id
          LEFT JOIN res_partner p ON p.id = s.partner_id
          LEFT JOIN res_partner cp ON cp.id = p.commercial_partner_id""")

@@ -46,7 +46,7 @@ class CrmVnCohortReport(models.Model):
         """``c`` the customer's cohort, ``p`` the customer, ``period`` the month."""
         return SQL("""
             SELECT ROW_NUMBER() OVER (ORDER BY c.partner_id, c.company_id, period.month) AS id,
-                   c.partner_id, c.company_id, p.user_id, %(team)s AS team_id, p.tier_id,
+                   c.partner_id, c.company_id, p.user_id, %(team)s AS team_id, %(tier)s AS tier_id,
                    c.cohort_month, period.month::date AS month,
                    (12 * (date_part('year', period.month) - date_part('year', c.cohort_month))
                     + date_part('month', period.month) - date_part('month', c.cohort_month)
@@ -54,7 +54,9 @@ class CrmVnCohortReport(models.Model):
                    b.partner_id IS NOT NULL AS bought,
                    CASE WHEN b.partner_id IS NOT NULL THEN 100.0 ELSE 0.0 END AS retention_rate,
                    CASE WHEN period.month > c.last_month THEN 100.0 ELSE 0.0 END AS churn_rate""",
-            team=self.env["crm.vn.concepts"]._salesperson_team_sql(SQL("p.user_id")))
+            team=self.env["crm.vn.concepts"]._salesperson_team_sql(SQL("p.user_id")),
+            tier=self.env["crm.vn.concepts"]._company_value_sql("p", "tier_id",
+                                                                SQL("c.company_id")))
 
     def _from(self):
         months_since = self.env.context.get("crm_vn_months_since_first")

@@ -76,9 +76,10 @@ class CrmVnCustomerReport(models.Model):
                    c.id AS partner_id,
                    COALESCE(c.sold_by, c.company_id) AS company_id,
                    company.currency_id,
-                   c.user_id, %(team)s AS team_id, partner.tier_id, partner.rfm_segment,
+                   c.user_id, %(team)s AS team_id, %(tier_id)s AS tier_id,
+                   %(rfm_segment)s AS rfm_segment,
                    partner.province_id, partner.age_group, partner.gender,
-                   partner.relationship_kind,
+                   %(relationship_kind)s AS relationship_kind,
                    date_trunc('month', c.first_order)::date AS cohort_month,
                    c.last_order::date AS last_order_date,
                    COALESCE(c.order_count, 0) AS order_count,
@@ -91,7 +92,11 @@ class CrmVnCustomerReport(models.Model):
                         WHEN c.sold_by IS NOT NULL THEN 0.0 END AS churn_rate,
                    CASE WHEN c.order_count > 1 THEN 100.0
                         WHEN c.sold_by IS NOT NULL THEN 0.0 END AS repeat_rate""",
-            team=self.env["crm.vn.concepts"]._salesperson_team_sql(SQL("c.user_id")))
+            team=self.env["crm.vn.concepts"]._salesperson_team_sql(SQL("c.user_id")),
+            # The customer's tier and scores in the company of the row.
+            **{name: self.env["crm.vn.concepts"]._company_value_sql(
+                "partner", name, SQL("COALESCE(c.sold_by, c.company_id)"))
+               for name in ("tier_id", "rfm_segment", "relationship_kind")})
 
     def _from(self):
         return SQL("""

@@ -31,10 +31,11 @@ class CrmVnPointsReport(models.Model):
         return SQL("""
             SELECT h.id, h.create_date::date AS date, cp.id AS partner_id, card.program_id,
                    card.company_id,
-                   cp.user_id, %(team)s AS team_id, cp.tier_id, h.crm_vn_kind AS kind,
+                   cp.user_id, %(team)s AS team_id, %(tier)s AS tier_id, h.crm_vn_kind AS kind,
                    %(issued)s AS points_issued, %(redeemed)s AS points_redeemed,
                    %(expired)s AS points_expired, %(taken_back)s AS points_taken_back""",
             team=concepts._salesperson_team_sql(SQL("cp.user_id")),
+            tier=concepts._company_value_sql("cp", "tier_id", SQL("card.company_id")),
             **{figure: concepts._points_sql("h", figure)
                for figure in ("issued", "redeemed", "expired", "taken_back")})
 

@@ -34,7 +34,7 @@ class CrmVnSatisfactionReport(models.Model):
         return SQL("""
             SELECT log.id, log.date, p.commercial_partner_id AS partner_id, log.company_id,
                    log.user_id, %s AS team_id,
-                   cp.tier_id, log.channel_id,
+                   %s AS tier_id, log.channel_id,
                    log.satisfaction::int AS satisfaction,
                    CASE WHEN log.nps::int >= 9 THEN 'promoter'
                         WHEN log.nps::int >= 7 THEN 'passive'
@@ -43,7 +43,8 @@ class CrmVnSatisfactionReport(models.Model):
                         WHEN log.nps::int >= 7 THEN 0.0
                         WHEN log.nps IS NOT NULL THEN -100.0 END AS nps,
                    (log.nps IS NOT NULL)::int AS answer_count""",
-            self.env["crm.vn.concepts"]._salesperson_team_sql(SQL("log.user_id")))
+            self.env["crm.vn.concepts"]._salesperson_team_sql(SQL("log.user_id")),
+            self.env["crm.vn.concepts"]._company_value_sql("cp", "tier_id", SQL("log.company_id")))
 
     def _from(self):
         return SQL("""

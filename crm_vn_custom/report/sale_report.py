@@ -17,7 +17,7 @@ class SaleReport(models.Model):
         res["crm_vn_customer_kind"] = """
             CASE WHEN crm_vn_first.month < date_trunc('month', s.date_order)
                  THEN 'returning' ELSE 'new' END"""
-        res["crm_vn_tier_id"] = "commercial_partner.tier_id"
+        res["crm_vn_tier_id"] = "crm_vn_tier.id"
         return res
 
     def _from_sale(self):
@@ -33,9 +33,12 @@ class SaleReport(models.Model):
               ON commercial_partner.id = partner.commercial_partner_id
             LEFT JOIN ({first_purchases}) crm_vn_first
                    ON crm_vn_first.partner_id = partner.commercial_partner_id
-                  AND crm_vn_first.company_id = s.company_id"""
+                  AND crm_vn_first.company_id = s.company_id
+            LEFT JOIN crm_vn_tier
+                   ON crm_vn_tier.id = (commercial_partner.tier_id
+                                        -> s.company_id::text ->> 0)::int"""
 
     def _group_by_sale(self):
         return super()._group_by_sale() + """,
             crm_vn_first.month,
-            commercial_partner.tier_id"""
+            crm_vn_tier.id"""

@@ -132,11 +132,11 @@ class TestConcepts(TierCommon):
 
     def test_the_engine_and_the_reports_count_the_same_customers(self):
         tiered_by_us = set(self.engine._customers_of(self.company))
-        # Customers shared by all companies are tiered by the main company.
+        # Customers shared by the group are tiered by each company they bought from.
         self.assertEqual(tiered_by_us & set(self.partners.ids),
                          set((self.uninvoiced | self.firm | self.branch | self.quiet_firm
                               | self.portal.partner_id | self.no_rate | self.invoiced
-                              | self.tiered).ids))
+                              | self.tiered | self.shared_here).ids))
         self.env.flush_all()
         rows = self.env["crm.vn.customer.report"].search([
             ("partner_id", "in", self.partners.ids), ("company_id", "=", self.company.id)])
@@ -255,9 +255,12 @@ class TestConcepts(TierCommon):
         self.assertTrue(partners.filtered("tier_id") and partners.filtered(
             lambda p: not p.tier_id and p.last_interaction_date))
         self.env.flush_all()
+        # A customer's tiers in every company (the column holds one per company).
         dates = dict(self.env.execute_query(SQL(
-            """SELECT p.id, %s FROM res_partner p LEFT JOIN crm_vn_tier t ON t.id = p.tier_id
-                WHERE p.id = ANY(%s)""",
+            """SELECT p.id, %s FROM res_partner p
+                 LEFT JOIN crm_vn_tier t
+                        ON t.id IN (SELECT (e.value #>> '{}')::int FROM jsonb_each(p.tier_id) e)
+                WHERE p.id = ANY(%s) GROUP BY p.id""",
             self.concepts._next_care_date_sql(SQL("p.last_interaction_date"), "t"),
             partners.ids)))
         for partner in partners:

@@ -27,6 +27,18 @@ class TestDemoData(TransactionCase):
         self.assertGreaterEqual(len(staff), 6)
         self.assertEqual(set(staff.mapped("lang")), {"vi_VN"})
 
+    def test_a_customer_shared_by_the_group_holds_a_tier_in_each_company(self):
+        south = self.env.ref("crm_vn_custom.company_sao_viet_south")
+        shared = self.env["res.partner"].search([("ref", "=", "KHG00001")])
+        self.assertFalse(shared.company_id)
+        tiers = {company: shared.with_company(company).tier_id.code
+                 for company in (self.company, south)}
+        self.assertEqual(tiers, {self.company: "SILVER", south: "GOLD"})
+        manager = self.env.ref("crm_vn_custom.user_care_manager")
+        self.assertIn(south, manager.company_ids, "quanly switches between the two")
+        notes = shared.message_ids.mapped("body")
+        self.assertTrue(any("Miền Nam" in note and "Vàng" in note for note in notes), notes)
+
     def test_several_hundred_vietnamese_customers(self):
         self.assertGreaterEqual(len(self.customers), 300)
         people = self.customers.filtered(lambda p: not p.is_company)

@@ -19,9 +19,11 @@ class CrmVnTierOverride(models.TransientModel):
 
     @api.depends("partner_id")
     def _compute_company_id(self):
-        engine = self.env["crm.vn.tier.engine"]
+        # A customer shared by the group holds a tier in each company: the one the user
+        # works in is set.
         for wizard in self:
-            wizard.company_id = engine._scope_company(wizard.partner_id.commercial_partner_id)
+            wizard.company_id = (wizard.partner_id.commercial_partner_id.company_id
+                                 or self.env.company)
 
     def action_apply(self):
         self.ensure_one()

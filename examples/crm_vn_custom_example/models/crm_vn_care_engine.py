@@ -12,10 +12,13 @@ class CrmVnCareEngine(models.AbstractModel):
     def _crm_vn_trigger_first_purchase_anniversary(self, step, day, customers):
         """Customers who first bought on this day and month of an earlier year, once a
         year each."""
-        anniversary = SQL("""(SELECT id FROM res_partner
-                               WHERE first_order_date < %(day)s
-                                 AND date_part('month', first_order_date) = %(month)s
-                                 AND date_part('day', first_order_date) = %(dom)s)""",
-                          day=day, month=day.month, dom=day.day)
+        # The first order date is company-dependent (one per company of the group): the
+        # ORM gives its value in the step's company, which the engine works in.
+        first = self.env["res.partner"]._field_to_sql("p", "first_order_date")
+        anniversary = SQL("""(SELECT p.id FROM res_partner p
+                               WHERE %(first)s < %(day)s
+                                 AND date_part('month', %(first)s) = %(month)s
+                                 AND date_part('day', %(first)s) = %(dom)s)""",
+                          first=first, day=day, month=day.month, dom=day.day)
         return [(customers + [("id", "in", anniversary)],
                  f"first_purchase_anniversary:{day.year}")]
