@@ -598,19 +598,19 @@ ACCESS_MARKERS = ("<!-- access-matrix:start -->", "<!-- access-matrix:end -->")
 
 
 def cmd_access_table(_args):
-    """Write the access matrix that the test suite checks into the README."""
+    """Write the access matrix that the test suite checks into the addon's CONFIGURE.md."""
     import importlib.util  # noqa: PLC0415
 
     spec = importlib.util.spec_from_file_location(
         "access_matrix", ROOT / ADDON / "tests" / "access_matrix.py")
     matrix = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(matrix)
-    readme = ROOT / "README.md"
+    readme = ROOT / ADDON / "readme" / "CONFIGURE.md"
     text = readme.read_text()
     start, end = (text.index(marker) for marker in ACCESS_MARKERS)
     readme.write_text(text[:start + len(ACCESS_MARKERS[0])] + "\n" + matrix.render_markdown()
                       + text[end:])
-    say("README.md: access matrix written")
+    say(f"{readme.relative_to(ROOT)}: access matrix written")
 
 
 def ensure_test_db(db):

@@ -25,11 +25,15 @@ from . import res_config_settings
 from . import res_country_state
 from . import res_partner
 from . import res_partner_import
+from . import res_partner_tier
+from . import res_partner_care
+from . import res_partner_loyalty
 from . import crm_vn_duplicate
 from . import res_users
 from . import crm_vn_segment
 from . import crm_lead
 from . import sale_order
+from . import sale_order_loyalty
 from . import sale_order_line
 from . import sale_order_coupon_points
 from . import account_move

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .crm_vn_age_group import MAX_AGE
-from .res_partner import RELATIONSHIP_KINDS, RFM_SEGMENTS
+from .res_partner_tier import RELATIONSHIP_KINDS, RFM_SEGMENTS
 
 
 class CrmVnSegment(models.Model):

@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.res_partner import RELATIONSHIP_KINDS, RFM_SEGMENTS
+from ..models.res_partner_tier import RELATIONSHIP_KINDS, RFM_SEGMENTS
 
 
 class CrmVnCustomerReport(models.Model):

@@ -2,7 +2,8 @@
 
 Pure data, read by ``test_access_matrix.py`` (which checks every cell over JSON-RPC and
 that no model or public method of the addon is missing) and by ``make access-table``
-(which writes it into the README), so the documentation and the tests cannot drift.
+(which writes it into readme/CONFIGURE.md), so the documentation and the tests cannot
+drift.
 """
 
 POSITIONS = {
@@ -106,7 +107,7 @@ INTERNAL_MODELS = {
 
 
 def render_markdown():
-    """The README's access section."""
+    """The access section of readme/CONFIGURE.md."""
     header = "| | " + " | ".join(POSITIONS.values()) + " |"
     lines = [header, "|---" * (len(POSITIONS) + 1) + "|"]
     for model, operations in MODELS.items():

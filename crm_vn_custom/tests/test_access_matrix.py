@@ -7,7 +7,7 @@ from .access_matrix import INTERNAL_MODELS, METHODS, MODELS, POSITIONS, render_m
 from .common import call_kw
 from .test_access import build_staff
 
-README = Path(__file__).parents[2] / "README.md"
+README = Path(__file__).parents[1] / "readme" / "CONFIGURE.md"
 README_MARKERS = ("<!-- access-matrix:start -->", "<!-- access-matrix:end -->")
 ADDON = "crm_vn_custom"
 SCOPE_LETTERS = "OTA"  # own, team, all: the customers of setUpClass in that order
@@ -295,4 +295,5 @@ class TestAccessMatrix(HttpCase):
         start, end = (text.index(marker) for marker in README_MARKERS)
         self.assertEqual(text[start + len(README_MARKERS[0]):end].strip(),
                          render_markdown().strip(),
-                         "the README's access matrix is out of date: run `make access-table`")
+                         "readme/CONFIGURE.md's access matrix is out of date: "
+                         "run `make access-table`")
