@@ -13,7 +13,7 @@ stop:  ## stop Odoo and the embedded PostgreSQL
 test:  ## lint, fresh install, the test suite, upgrade and uninstall checks
 	@$(DEV) test $(TESTS)
 
-test-load:  ## the property-based tests of the points ledger at length (not part of CI)
+test-load:  ## the points ledger at length, several workers, a read replica (not part of CI)
 	@$(DEV) test-load
 
 access-table:  ## write the access matrix of the tests into the README

@@ -22,16 +22,26 @@ class CrmVnDashboard(models.AbstractModel):
         today = fields.Date.context_today(self)
         month_start = today.replace(day=1)
         recent = today - relativedelta(days=RECENT_DAYS)
+        per_tier = self._customers_per_tier()
         return {
             "sections": [
-                self._customer_section(),
+                self._customer_section(per_tier),
                 self._revenue_section(month_start),
                 self._care_section(recent, today),
                 self._loyalty_section(month_start),
             ],
-            "tiers": self._tiers(),
+            "tiers": self._tiers(per_tier),
             "currency_id": self.env.company.currency_id.id,
         }
+
+    @api.model
+    def _customers_per_tier(self):
+        """The customer report's figures per tier, in one query: the view aggregates
+        every order of the base each time it is read, so the customer tiles and the tier
+        bar share this one reading (sums and counts add up across tiers, averages do not)."""
+        return self.env["crm.vn.customer.report"]._read_group([], ["tier_id"], [
+            "__count", "churn_rate:sum", "churn_rate:count", "average_value:sum",
+            "average_value:count", "repeat_rate:sum", "repeat_rate:count"])
 
     @api.model
     def _tile(self, label, value, action, domain=(), kind="number", help_text=""):
@@ -50,13 +60,15 @@ class CrmVnDashboard(models.AbstractModel):
         return self.env[model]._read_group(domain, aggregates=aggregates)[0]
 
     @api.model
-    def _customer_section(self):
-        customers, churn, value, repeat = self._aggregate(
-            "crm.vn.customer.report",
-            [],
-            ["__count", "churn_rate:avg", "average_value:avg", "repeat_rate:avg"],
-        )
-        (lost,) = self._aggregate("crm.vn.customer.report", [("churned", "=", True)], ["__count"])
+    def _customer_section(self, per_tier):
+        totals = [sum(row[index] or 0 for row in per_tier) for index in range(1, 8)]
+        customers, churn_sum, churn_count, value_sum, value_count, repeat_sum, repeat_count = (
+            totals)
+        churn = churn_sum / churn_count if churn_count else None
+        value = value_sum / value_count if value_count else None
+        repeat = repeat_sum / repeat_count if repeat_count else None
+        # The churn rate is 100 exactly for the lost customers (0 for the others who bought).
+        lost = round(churn_sum / 100)
         # The cohort report narrowed to the month after the first purchase (the same rows).
         (retained,) = self.with_context(crm_vn_months_since_first=1)._aggregate(
             "crm.vn.cohort.report", [("months_since_first", "=", 1)], ["retention_rate:avg"]
@@ -248,12 +260,9 @@ class CrmVnDashboard(models.AbstractModel):
         }
 
     @api.model
-    def _tiers(self):
+    def _tiers(self, per_tier):
         """Customers per tier (in the tiers' order), for the bar at the top."""
-        counts = self.env["crm.vn.customer.report"]._read_group(
-            [("tier_id", "!=", False)], ["tier_id"], ["__count"]
-        )
         return [
             {"id": tier.id, "name": tier.name, "color": tier.color, "count": count}
-            for tier, count in counts
+            for tier, count, *_figures in per_tier if tier
         ]
