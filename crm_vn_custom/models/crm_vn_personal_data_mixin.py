@@ -12,7 +12,9 @@ ERASED_FIELDS = ["phone", "mobile", "email", "street", "street2", "zip", "city",
 EXPORTED_PARTNER_FIELDS = [
     "name", "ref", "phone", "mobile", "email", "street", "street2", "city", "state_id",
     "country_id", "vat", "birthday", "lunar_birthday", "gender", "id_number", "function",
-    "source_id", "user_id", "tier_id", "tier_since", "last_order_date", "next_care_date"]
+    "source_id", "user_id", "next_care_date"]
+# Per company that tiers the customer (see res_partner_tier.py).
+TIER_EXPORT_FIELDS = ["tier_id", "tier_since", "first_order_date", "last_order_date"]
 
 
 class CrmVnPersonalDataMixin(models.AbstractModel):
@@ -64,8 +66,13 @@ class CrmVnPersonalDataMixin(models.AbstractModel):
 
         people = customer | customer.child_ids
         cards = self.env["loyalty.card"].sudo().search([("partner_id", "in", people.ids)])
+        # The tier is held per company: a customer shared by the group has one in each.
+        holders = [customer.with_company(company) for company in (
+            customer.company_id or self.env["res.company"].sudo().search([]))]
         return {
             "customer": rows(people, EXPORTED_PARTNER_FIELDS),
+            "tiers": [{"company": held.env.company.name, **rows(held, TIER_EXPORT_FIELDS)[0]}
+                      for held in holders if held.tier_id or held.last_order_date],
             "consents": rows(customer.crm_vn_consent_ids,
                              ["date", "purpose", "channel", "granted", "source", "evidence"]),
             "care_logs": rows(customer.crm_vn_care_log_ids,

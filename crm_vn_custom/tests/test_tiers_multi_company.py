@@ -138,6 +138,11 @@ class TestTiersInAGroup(TierCommon):
             (self.company, self.silver, 2), (self.sao_viet, self.sv_gold, 1)})
         for company in (self.company, self.sao_viet):
             self.assertEqual(self.shared.with_company(company).relationship_kind, "current")
+        # A copy of his personal data names his tier in each company.
+        tiers = {row["company"]: row["tier_id"] for row in self.shared._crm_vn_personal_data()[
+            "tiers"]}
+        self.assertEqual(tiers, {self.company.name: self.silver.display_name,
+                                 self.sao_viet.name: self.sv_gold.display_name})
         sales = self.env["sale.report"].with_context(
             allowed_company_ids=(self.company | self.sao_viet).ids).search(
             [("partner_id", "=", self.shared.id)])
