@@ -55,7 +55,8 @@ class CrmVnCustomerPortal(CustomerPortal):
             "customer": customer,
             "tier": tier,
             "tiers": tiers,
-            "next_tier": tiers.filtered(lambda t: t.rank > (tier.rank or 0))[:1],
+            # The tier engine's own next tier (stored with what is missing for it).
+            "next_tier": customer.sudo().tier_next_id,
             "next_tier_missing": customer._crm_vn_next_tier_missing(),
             "window_days": company.crm_vn_tier_window_days,
             "card": card,
