@@ -24,7 +24,7 @@ COMPANY_VALUES = {
     "tier_next_missing_points": "missing_points", "tier_next_progress": "progress",
 }
 # Written by SQL: the ORM cache of these must be dropped afterwards.
-TIER_FIELDS = [*COMPANY_VALUES, "last_interaction_date", "next_care_date"]
+WRITTEN_FIELDS = [*COMPANY_VALUES, "last_interaction_date", "next_care_date"]
 
 
 ORDERS_LATERAL = """
@@ -296,7 +296,7 @@ class CrmVnTierEngine(models.AbstractModel):
         # Sudo: a user recomputing his customers recomputes the tiers of those shared by
         # the group in companies he does not work in too.
         Partner = self.env["res.partner"].sudo().with_company(company)
-        Partner.flush_model(TIER_FIELDS)
+        Partner.flush_model(WRITTEN_FIELDS)
         self.env.cr.execute(SQL(
             "SELECT p.id, %s FROM res_partner p WHERE p.id = ANY(%s)",
             SQL(", ").join(Partner._field_to_sql("p", name) for name in (
@@ -345,7 +345,7 @@ class CrmVnTierEngine(models.AbstractModel):
             UPDATE_QUERY, **columns, **self._company_values_sql(company),
             currency=company.currency_id.id, uid=self.env.uid, now=fields.Datetime.now(),
             next_care=next_care))
-        self.env["res.partner"].invalidate_model(TIER_FIELDS)
+        self.env["res.partner"].invalidate_model(WRITTEN_FIELDS)
         self._log_changes(company, changes, orders)
         return changes
 
