@@ -19,6 +19,10 @@ class CrmVnDashboard(models.AbstractModel):
     @api.model
     def retrieve_dashboard(self):
         self.env.flush_all()  # the reports are SQL views over other models' tables
+        # PostgreSQL estimates the report views expensive and JIT-compiles them: at 100,000
+        # customers 1.6 s of the customer report's 2.5 s went to compiling. Only for this
+        # transaction (allowed on a read-only one: a setting, not a write).
+        self.env.cr.execute("SET LOCAL jit = off")
         today = fields.Date.context_today(self)
         month_start = today.replace(day=1)
         recent = today - relativedelta(days=RECENT_DAYS)
