@@ -27,6 +27,13 @@ COMPANY_VALUES = {
 WRITTEN_FIELDS = [*COMPANY_VALUES, "last_interaction_date", "next_care_date"]
 
 
+# Each customer's orders, refunds and points are looked up through the partner, order,
+# invoice and card indexes (LATERAL): joined as a whole, PostgreSQL scanned all the
+# company's orders and cards at every batch, so that a night's work grew with the square
+# of the base. The orders and refunds are crm.vn.concepts' row sources, which PostgreSQL
+# flattens into the same index look-ups. The statistics query is built from
+# CrmVnTierEngine._stats_figures() and _stats_laterals(): a new tier criterion adds its
+# figure and its lateral there (see readme/DEVELOP.md).
 ORDERS_LATERAL = """
 CROSS JOIN LATERAL (
         SELECT SUM(so.amount) FILTER (WHERE so.date_order >= %(cutoff)s) AS revenue,
@@ -297,7 +304,7 @@ class CrmVnTierEngine(models.AbstractModel):
         # the group in companies he does not work in too.
         Partner = self.env["res.partner"].sudo().with_company(company)
         Partner.flush_model(WRITTEN_FIELDS)
-        self.env.cr.execute(SQL(
+        held = self.env.execute_query(SQL(
             "SELECT p.id, %s FROM res_partner p WHERE p.id = ANY(%s)",
             SQL(", ").join(Partner._field_to_sql("p", name) for name in (
                 "tier_id", "tier_since", "tier_grace_until", "tier_override_id",
@@ -310,7 +317,7 @@ class CrmVnTierEngine(models.AbstractModel):
                                        "next_tiers", "missing_revenues", "missing_orders",
                                        "missing_points", "progresses")}
         changes = []
-        for pid, tier_id, since, grace_until, override_id, override_until in self.env.cr.fetchall():
+        for pid, tier_id, since, grace_until, override_id, override_until in held:
             figures = stats[pid]
             current = Tier.browse(tier_id)
             qualified = self._qualifying_tier(tiers, figures)
