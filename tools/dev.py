@@ -427,12 +427,15 @@ def cmd_demo(_args):
             proc = subprocess.Popen(
                 odoo_cmd("-d", DEMO_DB, f"--db-filter=^{DEMO_DB}$", "--logfile", str(log)),
                 env=odoo_env(), cwd=ROOT, stdout=devnull, stderr=stderr, start_new_session=True)
-            # The demo's Zalo OA and SMS gateway, in Odoo's process group: stopped with it.
+            (LOCAL / "odoo.pid").write_text(str(proc.pid))
+            # The demo's Zalo OA and SMS gateway, stopped with Odoo (a process may not join
+            # the process group of another session, so it has a session of its own).
             if not port_open(STANDIN_PORT):
                 standin = ROOT / ADDON / "tools" / "message_standin.py"
-                subprocess.Popen([sys.executable, str(standin), str(STANDIN_PORT)], cwd=ROOT,
-                                 stdout=devnull, stderr=stderr, process_group=proc.pid)
-        (LOCAL / "odoo.pid").write_text(str(proc.pid))
+                standin_proc = subprocess.Popen(
+                    [sys.executable, str(standin), str(STANDIN_PORT)], cwd=ROOT,
+                    stdout=devnull, stderr=stderr, start_new_session=True)
+                (LOCAL / "standin.pid").write_text(str(standin_proc.pid))
         wait_for_http(proc, log)
     url = f"http://localhost:{HTTP_PORT}"
     say(f"Odoo is running on {url} (database {DEMO_DB}); log: {LOCAL / 'odoo.log'}")
@@ -462,6 +465,13 @@ def wait_for_http(proc, log, port=HTTP_PORT):
 
 
 def stop_odoo():
+    standin = LOCAL / "standin.pid"
+    if standin.exists():
+        try:
+            os.killpg(int(standin.read_text().strip() or 0), signal.SIGTERM)
+        except (ProcessLookupError, PermissionError, ValueError):
+            pass
+        standin.unlink()
     pid = odoo_pid()
     if not pid:
         return

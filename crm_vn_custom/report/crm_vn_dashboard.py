@@ -265,8 +265,11 @@ class CrmVnDashboard(models.AbstractModel):
 
     @api.model
     def _tiers(self, per_tier):
-        """Customers per tier (in the tiers' order), for the bar at the top."""
+        """Customers per tier (in the tiers' order), for the bar at the top; with several
+        companies selected, each tier names its company (both may have a "Vàng")."""
+        several = len({tier.company_id for tier, *_figures in per_tier if tier}) > 1
         return [
-            {"id": tier.id, "name": tier.name, "color": tier.color, "count": count}
+            {"id": tier.id, "color": tier.color, "count": count,
+             "name": f"{tier.name} · {tier.company_id.name}" if several else tier.name}
             for tier, count, *_figures in per_tier if tier
         ]

@@ -138,6 +138,11 @@ class TestTiersInAGroup(TierCommon):
             (self.company, self.silver, 2), (self.sao_viet, self.sv_gold, 1)})
         for company in (self.company, self.sao_viet):
             self.assertEqual(self.shared.with_company(company).relationship_kind, "current")
+        # A manager working in both companies sees each company's tiers, named apart.
+        both = self.env["crm.vn.dashboard"].with_context(
+            allowed_company_ids=(self.company | self.sao_viet).ids).retrieve_dashboard()
+        self.assertIn(f"{self.sv_gold.name} · {self.sao_viet.name}",
+                      [tier["name"] for tier in both["tiers"]])
         # A copy of his personal data names his tier in each company.
         tiers = {row["company"]: row["tier_id"] for row in self.shared._crm_vn_personal_data()[
             "tiers"]}
