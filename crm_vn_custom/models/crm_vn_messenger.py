@@ -43,18 +43,18 @@ class CrmVnMessenger(models.AbstractModel):
             customer = partner.commercial_partner_id
             if not customer:
                 continue
+            company = step.plan_id.company_id or customer.company_id or self.env.company
             vals_list.append({
                 "partner_id": customer.id, "date": today, "step_id": step.id,
-                "company_id": (step.plan_id.company_id or customer.company_id
-                               or self.env.company).id,
+                "company_id": company.id,
                 "user_id": (customer.user_id or self.env.user).id,
                 "res_model": target._name, "res_id": target.id,
                 "note": step.summary and Markup("<p>%s</p>") % step.summary,
                 "message_state": "queued", "message_purpose": step.crm_vn_message_purpose,
                 "message_key": f"{step.id}:{target._name}:{target.id}:{occasion}",
+                # The channels of the customer's tier in the message's company.
                 "message_channels": ",".join(step._crm_vn_message_channels(
-                    customer.with_company(step.plan_id.company_id or customer.company_id
-                                          or self.env.company).tier_id)),
+                    customer.with_company(company).tier_id)),
                 "message_fallback": step.crm_vn_send_fallback, "message_next_try": now,
             })
         return self.env["crm.vn.care.log"].sudo().create(vals_list)
@@ -248,9 +248,9 @@ class CrmVnMessenger(models.AbstractModel):
             card = self.env["loyalty.card"].sudo().search(
                 [("partner_id", "=", log.partner_id.id),
                  ("program_id", "=", log.company_id.crm_vn_loyalty_program_id.id)], limit=1)
+            customer = log.partner_id.with_company(log.company_id)  # its tier there
             params = template._params({
-                "customer": log.partner_id.with_company(log.company_id),
-                "tier": log.partner_id.with_company(log.company_id).tier_id, "card": card,
+                "customer": customer, "tier": customer.tier_id, "card": card,
                 "order": target if target._name == "sale.order" else None,
                 "occasion": log.message_key.split(":", 3)[-1]})
             external_id, cost = provider._send_zns(

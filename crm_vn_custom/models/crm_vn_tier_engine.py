@@ -67,7 +67,8 @@ CROSS JOIN LATERAL (
 # customers who bought or whose old orders left the window, and every row written costs
 # an update of each of the partner table's indexes. %(current)s and %(values)s are the
 # company's values of COMPANY_VALUES before and after, %(set)s writes them into the
-# company's key; the next care date reads the customer's tiers in every company.
+# company's key; the next care date reads the customer's tiers in the other companies
+# (%(other_tiers)s) with the new one in this company.
 UPDATE_QUERY = """
     WITH new AS (
         SELECT p.id, v.tier_id, v.tier_since, v.grace_until, v.override_id,
@@ -93,10 +94,7 @@ UPDATE_QUERY = """
           CROSS JOIN LATERAL (
                 SELECT %(next_care)s AS next_care
                   FROM crm_vn_tier t
-                 WHERE t.id = v.tier_id
-                    OR t.id IN (SELECT (e.value #>> '{}')::int FROM jsonb_each(p.tier_id) e
-                                 WHERE e.key <> %(company_key)s
-                                   AND jsonb_typeof(e.value) = 'number')
+                 WHERE t.id = v.tier_id OR t.id IN (%(other_tiers)s)
                ) nc
     )
     UPDATE res_partner p
@@ -363,7 +361,7 @@ class CrmVnTierEngine(models.AbstractModel):
         Partner = self.env["res.partner"].sudo().with_company(company)
         current = {name: Partner._field_to_sql("p", name) for name in COMPANY_VALUES}
         return {
-            "company_key": str(company.id),
+            "other_tiers": Partner._crm_vn_held_tiers_sql("p", except_company=company),
             "current_reason": current["tier_override_reason"],
             "current_until": current["tier_override_until"],
             "current": SQL(", ").join(current.values()),

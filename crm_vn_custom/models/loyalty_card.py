@@ -387,12 +387,6 @@ class LoyaltyCard(models.Model):
         return cards
 
     @api.model
-    def _crm_vn_give_bonus(self, company, partner, points, occasion, description):
-        """Credit a bonus once per occasion (see _crm_vn_give_bonuses)."""
-        return bool(self._crm_vn_give_bonuses(company, [(partner, points)], occasion,
-                                              description))
-
-    @api.model
     def _crm_vn_give_bonuses(self, company, gifts, occasion, description):
         """Credit ``gifts`` ((partner, points)) once per occasion: the occasion is unique
         per card in the database, so reruns and concurrent workers cannot give it twice;

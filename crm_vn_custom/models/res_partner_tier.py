@@ -176,11 +176,21 @@ class ResPartner(models.Model):
         company), read from the column whatever the company the user works in."""
         self.flush_recordset(["tier_id"])
         rows = self.env.execute_query(SQL("""
-            SELECT p.id, array_agg((e.value #>> '{}')::int)
-              FROM res_partner p, jsonb_each(p.tier_id) e
-             WHERE p.id = ANY(%s) AND jsonb_typeof(e.value) = 'number'
-          GROUP BY p.id""", self.ids))
+            SELECT p.id, array_agg(held.tier_id)
+              FROM res_partner p CROSS JOIN LATERAL (%s) held
+             WHERE p.id = ANY(%s)
+          GROUP BY p.id""", self._crm_vn_held_tiers_sql("p"), self.ids))
         return {pid: self.env["crm.vn.tier"].sudo().browse(ids) for pid, ids in rows}
+
+    @api.model
+    def _crm_vn_held_tiers_sql(self, alias, except_company=None):
+        """Rows (tier_id) of the tiers the partner ``alias`` holds in each company, but
+        ``except_company``'s: the keys of its company-dependent tier column."""
+        skip = SQL("AND e.key <> %s", str(except_company.id)) if except_company else SQL()
+        return SQL("""SELECT (e.value #>> '{}')::int AS tier_id
+                        FROM jsonb_each(%s) e
+                       WHERE jsonb_typeof(e.value) = 'number' %s""",
+                   SQL.identifier(alias, "tier_id"), skip)
 
     def _crm_vn_next_tier_missing(self, amount=0.0, orders=0):
         """What the customer still lacks for its next tier, as words, after an order of

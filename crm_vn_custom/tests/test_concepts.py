@@ -257,12 +257,10 @@ class TestConcepts(TierCommon):
         self.env.flush_all()
         # A customer's tiers in every company (the column holds one per company).
         dates = dict(self.env.execute_query(SQL(
-            """SELECT p.id, %s FROM res_partner p
-                 LEFT JOIN crm_vn_tier t
-                        ON t.id IN (SELECT (e.value #>> '{}')::int FROM jsonb_each(p.tier_id) e)
+            """SELECT p.id, %s FROM res_partner p LEFT JOIN crm_vn_tier t ON t.id IN (%s)
                 WHERE p.id = ANY(%s) GROUP BY p.id""",
             self.concepts._next_care_date_sql(SQL("p.last_interaction_date"), "t"),
-            partners.ids)))
+            self.env["res.partner"]._crm_vn_held_tiers_sql("p"), partners.ids)))
         for partner in partners:
             rule = self.concepts._next_care_date(partner.last_interaction_date, partner.tier_id)
             self.assertEqual(dates[partner.id] or False, rule, partner.name)
